@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from saphan import policy
+from saphan.audit.models import AccessAction, AccessLog
+from saphan.audit.selectors import access_log_list
+
+router = Router(tags=["audit"])
+
+
+class AccessLogOut(Schema):
+    id: int
+    at: dt.datetime
+    username: str
+    organisation_code: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    province_code: str
+    purpose: str
+    query: str
+    ip_address: str | None
+    via: str
+
+
+@router.get("/access-log", response=list[AccessLogOut],
+            summary="The access log (administrators and data protection officers)")
+@paginate(LimitOffsetPagination)
+def access_log(
+    request: HttpRequest,
+    username: str = "",
+    action: AccessAction | None = None,
+    province: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[AccessLog]:
+    user = request.auth
+    policy.require(user, policy.Action.BROWSE_AUDIT)  # type: ignore[arg-type]
+    return access_log_list(  # type: ignore[return-value]
+        user=user,  # type: ignore[arg-type]
+        username=username, action=action or "", province_code=province,
+        date_from=date_from, date_to=date_to,
+    )

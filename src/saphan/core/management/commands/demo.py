@@ -1,0 +1,53 @@
+"""``saphan demo``: an embedded SQLite database with demo data, then a running server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from saphan.demo.seed import DEMO_PASSWORD, demo_seed_organisations_and_users
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the demo database (SQLite under $SAPHAN_HOME, default ./var), "
+        "load geography and demo organisations and users, then serve on 127.0.0.1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-server", action="store_true", help="Set up only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "saphan demo runs only in development mode (SAPHAN_DEBUG on): it creates "
+                "users with a published password."
+            )
+        self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Migrated; geography loaded (77 provinces, 928 districts, "
+                          "7,436 subdistricts; 25 project provinces).")
+        result = demo_seed_organisations_and_users()
+        self.stdout.write(
+            f"Organisations created: {result.organisations_created}; "
+            f"users created: {result.users_created} (existing ones left as they are)."
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for every demo user: {DEMO_PASSWORD})")
+        self.stdout.write(f"  {'username':<14} {'organisation':<16} role")
+        for username, role, org, _ in result.users:
+            self.stdout.write(f"  {username:<14} {org:<16} {role}")
+        self.stdout.write(
+            "  (admin must set up two-factor authentication with an authenticator app "
+            "at first login)"
+        )
+        if options["no_server"]:
+            return
+        port = options["port"]
+        self.stdout.write(f"\nServing on http://127.0.0.1:{port}/  (Ctrl+C to stop)")
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)

@@ -1,0 +1,226 @@
+"""The one place that decides what a user may see and do.
+
+Every queryset that can reach personal or organisation data has a ``visible_to(user)``
+method that calls a ``scope_*`` function here, and every action checks :func:`can`.
+Views and API handlers never filter by province themselves: they ask this module.
+``docs/permissions.md`` is the human-readable copy of ``PERMISSIONS`` (a test keeps
+them in step).
+
+Scope: a user works in the provinces of their organisation. Administrators (and Django
+superusers) manage the whole system. Nobody anonymous or inactive sees anything.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from saphan.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from saphan.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(StrEnum):
+    VIEW_PROVINCE = "view_province"  # province dashboard: what the user's org holds there
+    VIEW_AGGREGATES = "view_aggregates"  # suppressed statistics
+    VIEW_PEOPLE = "view_people"  # person records in the user's provinces
+    EDIT_PEOPLE = "edit_people"  # register and edit people
+    VIEW_FULL_ID = "view_full_id"  # unmasked national ID and document numbers
+    VIEW_WITHDRAWN_SENSITIVE = "view_withdrawn_sensitive"  # after consent withdrawal
+    EXPORT_PEOPLE = "export_people"
+    EXPORT_AGGREGATES = "export_aggregates"
+    MANAGE_CASES = "manage_cases"
+    MANAGE_WATCH_RULES = "manage_watch_rules"
+    VIEW_OUTCOMES = "view_outcomes"  # projects where the user's org is a party
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_USERS = "manage_users"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    BROWSE_AUDIT = "browse_audit"
+
+
+_A = Action
+_REGISTRY_READ = {_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.VIEW_PEOPLE}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.FIELD_WORKER: frozenset(_REGISTRY_READ | {_A.EDIT_PEOPLE, _A.MANAGE_CASES}),
+    Role.CASE_MANAGER: frozenset(
+        _REGISTRY_READ | {_A.EDIT_PEOPLE, _A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.VIEW_OUTCOMES}
+    ),
+    Role.PROVINCIAL_COORDINATOR: frozenset(
+        _REGISTRY_READ
+        | {_A.EDIT_PEOPLE, _A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.MANAGE_WATCH_RULES,
+           _A.EXPORT_PEOPLE, _A.EXPORT_AGGREGATES, _A.VIEW_OUTCOMES}
+    ),
+    Role.AGENCY_OFFICER: frozenset(
+        _REGISTRY_READ | {_A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.EXPORT_AGGREGATES}
+    ),
+    Role.ANALYST: frozenset({_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.EXPORT_AGGREGATES}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        _REGISTRY_READ | {_A.VIEW_FULL_ID, _A.VIEW_WITHDRAWN_SENSITIVE, _A.BROWSE_AUDIT}
+    ),
+    Role.INVESTOR: frozenset({_A.VIEW_OUTCOMES}),
+    Role.PAYER: frozenset({_A.VIEW_OUTCOMES}),
+    Role.EVALUATOR: frozenset({_A.VIEW_OUTCOMES}),
+    Role.INTERMEDIARY: frozenset({_A.VIEW_OUTCOMES}),
+    # Administrators run the system; they do not read person records (least privilege).
+    Role.ADMINISTRATOR: frozenset(
+        {_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.MANAGE_ORGANISATIONS, _A.MANAGE_USERS,
+         _A.MANAGE_API_TOKENS, _A.BROWSE_AUDIT, _A.MANAGE_WATCH_RULES}
+    ),
+}
+
+#: Roles that the people of each kind of organisation may hold. Administrators and data
+#: protection officers may sit in any organisation.
+_ANY_ORG = {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.ANALYST}
+ROLES_BY_ORGANISATION_KIND: dict[str, frozenset[Role]] = {
+    "cso": frozenset(_ANY_ORG | {Role.FIELD_WORKER, Role.CASE_MANAGER,
+                                 Role.PROVINCIAL_COORDINATOR}),
+    "agency": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
+                                    Role.PROVINCIAL_COORDINATOR}),
+    "provincial_office": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
+                                               Role.PROVINCIAL_COORDINATOR,
+                                               Role.FIELD_WORKER}),
+    "local_government": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
+                                              Role.FIELD_WORKER}),
+    "investor": frozenset(_ANY_ORG | {Role.INVESTOR}),
+    "intermediary": frozenset(_ANY_ORG | {Role.INTERMEDIARY}),
+    "evaluator": frozenset(_ANY_ORG | {Role.EVALUATOR}),
+    "outcome_payer": frozenset(_ANY_ORG | {Role.PAYER, Role.AGENCY_OFFICER}),
+    "academic": frozenset(_ANY_ORG | {Role.EVALUATOR}),
+}
+
+
+def _active(user: AnyUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_administrator(user: AnyUser | None) -> bool:
+    return _active(user) and bool(
+        getattr(user, "is_superuser", False) or getattr(user, "role", "") == Role.ADMINISTRATOR
+    )
+
+
+def actions_of(user: AnyUser | None) -> frozenset[Action]:
+    if not _active(user):
+        return frozenset()
+    if getattr(user, "is_superuser", False):
+        return PERMISSIONS[Role.ADMINISTRATOR]
+    role = getattr(user, "role", "")
+    try:
+        return PERMISSIONS[Role(role)]
+    except ValueError:
+        return frozenset()
+
+
+def can(user: AnyUser | None, action: Action, obj: Model | None = None) -> bool:
+    """May ``user`` do ``action`` (on ``obj``, if given: the object must be in scope)?"""
+    if action not in actions_of(user):
+        return False
+    if obj is None:
+        return True
+    scoped = _SCOPES.get(type(obj)._meta.label_lower)
+    if scoped is None:
+        raise LookupError(f"No scope is defined for {type(obj)._meta.label}")
+    manager: Any = type(obj)._default_manager
+    return bool(scoped(manager.all(), user).filter(pk=obj.pk).exists())
+
+
+def require(user: AnyUser | None, action: Action) -> None:
+    """Raise 403 unless the user's role allows ``action``."""
+    if not can(user, action):
+        raise PermissionDenied(action.value)
+
+
+def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M:
+    """Fetch one object through ``visible_to``: out of scope looks like not there."""
+    visible: Any = queryset
+    obj = visible.visible_to(user).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# --- scopes ---------------------------------------------------------------------------
+
+def province_codes_of(user: AnyUser | None) -> set[str] | None:
+    """Province codes the user works in; ``None`` means every province (administrators)."""
+    if not _active(user):
+        return set()
+    if is_administrator(user):
+        return None
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None:
+        return set()
+    cache_attr = "_saphan_province_codes"
+    cached = getattr(user, cache_attr, None)
+    if cached is None:
+        from saphan.geo.models import Province
+
+        cached = set(
+            Province.objects.filter(
+                organisations__id=org_id, organisations__is_active=True
+            ).values_list("code", flat=True)
+        )
+        setattr(user, cache_attr, cached)
+    return set(cached)
+
+
+def scope_provinces(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+    if Action.VIEW_PROVINCE not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    return qs if codes is None else qs.filter(code__in=codes)
+
+
+def scope_organisations(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+    """Administrators see every organisation; others see their own and the organisations
+    working in a province they share (the partners they can refer people to)."""
+    if not _active(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    if codes is None:
+        return qs
+    own = getattr(user, "organisation_id", None)
+    return qs.filter(Q(provinces__code__in=codes) | Q(pk=own)).distinct()
+
+
+def scope_users(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+    """Administrators see every user; others only themselves and their colleagues."""
+    if not _active(user):
+        return qs.none()
+    if is_administrator(user):
+        return qs
+    own = getattr(user, "organisation_id", None)
+    if own is None:
+        return qs.filter(pk=getattr(user, "pk", None))
+    return qs.filter(organisation_id=own)
+
+
+def scope_access_log(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+    if Action.BROWSE_AUDIT not in actions_of(user):
+        return qs.none()
+    if is_administrator(user):
+        return qs
+    # A data protection officer reviews the access to their organisation's provinces.
+    codes = province_codes_of(user) or set()
+    own_code = getattr(getattr(user, "organisation", None), "code", "")
+    return qs.filter(Q(province_code__in=codes) | Q(organisation_code=own_code))
+
+
+_SCOPES = {
+    "geo.province": scope_provinces,
+    "orgs.organisation": scope_organisations,
+    "accounts.user": scope_users,
+    "audit.accesslog": scope_access_log,
+}

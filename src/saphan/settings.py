@@ -1,0 +1,256 @@
+"""Saphan settings, read from the environment.
+
+Development defaults are safe to run on a laptop; with ``SAPHAN_DEBUG`` off the
+process refuses to start while any production-critical setting is still a default
+(see ``saphan.core.checks`` and ``_require_production_secret`` below).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+#: Where the embedded database, uploads and backups live (``./var`` by default).
+SAPHAN_HOME = Path(os.environ.get("SAPHAN_HOME", Path.cwd() / "var")).resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = _env_bool("SAPHAN_DEBUG", True)
+
+DEV_SECRET_KEY = "saphan-development-only-secret-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SAPHAN_SECRET_KEY", DEV_SECRET_KEY)
+
+
+def _require_production_secret() -> None:
+    """Refuse to start in production mode with a missing, default or short secret."""
+    if DEBUG:
+        return
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SAPHAN_SECRET_KEY must be set to a random value of at least 50 characters "
+            "when SAPHAN_DEBUG is off. / ต้องตั้งค่า SAPHAN_SECRET_KEY เป็นค่าสุ่มยาวอย่างน้อย "
+            "50 ตัวอักษรเมื่อปิด SAPHAN_DEBUG"
+        )
+    if not os.environ.get("SAPHAN_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured(
+            "SAPHAN_ALLOWED_HOSTS must list the host names when SAPHAN_DEBUG is off. / "
+            "ต้องตั้งค่า SAPHAN_ALLOWED_HOSTS เมื่อปิด SAPHAN_DEBUG"
+        )
+
+
+_require_production_secret()
+
+ALLOWED_HOSTS = _env_list("SAPHAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = _env_list("SAPHAN_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+    "saphan.core",
+    "saphan.geo",
+    "saphan.orgs",
+    "saphan.accounts",
+    "saphan.audit",
+    "saphan.api",
+    "saphan.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "saphan.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "saphan.accounts.middleware.RequireAdministratorMFAMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "saphan.urls"
+WSGI_APPLICATION = "saphan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "saphan.core.context_processors.saphan",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------
+DEFAULT_SQLITE_PATH = SAPHAN_HOME / "saphan.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
+        conn_max_age=int(os.environ.get("SAPHAN_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Our subclass creates every database, test databases included, with UTF-8 ctype:
+    # pg_trgm makes no trigrams for Thai text under the C locale.
+    DATABASES["default"]["ENGINE"] = "saphan.core.db.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- users, login, MFA ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "saphan.accounts.adapter.SaphanAccountAdapter"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+# Five failed logins for one account lock it for 15 minutes (twenty from one address).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("SAPHAN_LOGIN_RATE_LIMIT", "20/15m/ip,5/15m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Saphan"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "saphan_cache",
+    }
+}
+
+# --- sessions, CSRF, security headers -------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("SAPHAN_SESSION_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = _env_bool("SAPHAN_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = _env_bool("SAPHAN_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SAPHAN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- language, time -------------------------------------------------------------------
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "saphan_language"
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("SAPHAN_STATIC_ROOT", SAPHAN_HOME / "static"))
+MEDIA_ROOT = Path(os.environ.get("SAPHAN_MEDIA_ROOT", SAPHAN_HOME / "media"))
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- background tasks -----------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "SAPHAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# --- our own settings -----------------------------------------------------------------
+#: DOPA codes of the 25 provinces of the civil-society project (mission document 002).
+SAPHAN_PROJECT_PROVINCES = (
+    "11", "13", "15", "16", "18", "23", "30", "31", "33", "34", "35", "41", "49",
+    "52", "54", "55", "65", "66", "76", "81", "82", "83", "85", "94", "95",
+)
+#: Audit-log retention is not enforced by the app; the log is append-only (see docs).
+SAPHAN_API_TOKEN_PREFIX = "sph"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAPHAN_LOG_LEVEL", "WARNING")},
+}
+#: Administrators are sent to set up TOTP before anything else (turn off only in tests).
+SAPHAN_REQUIRE_ADMIN_MFA = _env_bool("SAPHAN_REQUIRE_ADMIN_MFA", True)
