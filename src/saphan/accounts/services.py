@@ -117,7 +117,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a raw bearer token, or None for anything malformed."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != settings.SAPHAN_API_TOKEN_PREFIX or len(raw) > 200:
         return None
     token = (
