@@ -69,8 +69,13 @@ def make_org(db: None) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_user(db: None, make_org: Callable[..., Any]) -> Callable[..., Any]:
-    def make(role: str = "field_worker", provinces: tuple[str, ...] = ("55",),
-             organisation: Any = None, kind: str = "cso", **kwargs: Any) -> Any:
+    def make(
+        role: str = "field_worker",
+        provinces: tuple[str, ...] = ("55",),
+        organisation: Any = None,
+        kind: str = "cso",
+        **kwargs: Any,
+    ) -> Any:
         if organisation is None and role != "administrator":
             organisation = make_org(provinces=provinces, kind=kind)
         return UserFactory(role=role, organisation=organisation, **kwargs)

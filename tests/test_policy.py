@@ -43,8 +43,9 @@ def test_inactive_and_anonymous_users_see_nothing(field_worker_nan: User) -> Non
     assert Organisation.objects.visible_to(field_worker_nan).count() == 0
 
 
-def test_organisations_visible_are_own_and_partners_in_shared_provinces(make_user: Any,
-                                                                       make_org: Any) -> None:
+def test_organisations_visible_are_own_and_partners_in_shared_provinces(
+    make_user: Any, make_org: Any
+) -> None:
     user = make_user(role="case_manager", provinces=("55",))
     partner = make_org(provinces=("55", "94"))
     elsewhere = make_org(provinces=("94",))
@@ -64,17 +65,22 @@ def test_can_checks_role_and_scope(field_worker_nan: User) -> None:
     assert policy.can(field_worker_nan, policy.Action.VIEW_PEOPLE)
     assert not policy.can(field_worker_nan, policy.Action.MANAGE_USERS)
     assert not policy.can(field_worker_nan, policy.Action.VIEW_FULL_ID)
-    assert policy.can(field_worker_nan, policy.Action.VIEW_PROVINCE, Province.objects.get(code="55"))
-    assert not policy.can(field_worker_nan, policy.Action.VIEW_PROVINCE,
-                          Province.objects.get(code="94"))
+    assert policy.can(
+        field_worker_nan, policy.Action.VIEW_PROVINCE, Province.objects.get(code="55")
+    )
+    assert not policy.can(
+        field_worker_nan, policy.Action.VIEW_PROVINCE, Province.objects.get(code="94")
+    )
 
 
 def test_every_role_has_an_entry_and_administrators_do_not_read_people() -> None:
     assert set(policy.PERMISSIONS) == set(Role)
     assert policy.Action.VIEW_PEOPLE not in policy.PERMISSIONS[Role.ADMINISTRATOR]
     assert policy.PERMISSIONS[Role.ANALYST] <= {
-        policy.Action.VIEW_PROVINCE, policy.Action.VIEW_AGGREGATES,
-        policy.Action.EXPORT_AGGREGATES}
+        policy.Action.VIEW_PROVINCE,
+        policy.Action.VIEW_AGGREGATES,
+        policy.Action.EXPORT_AGGREGATES,
+    }
 
 
 def test_province_page_in_scope_and_404_with_audit_row_out_of_scope(
@@ -87,13 +93,18 @@ def test_province_page_in_scope_and_404_with_audit_row_out_of_scope(
     assert refused.status_code == 404
     row = AccessLog.objects.get(action="denied")
     assert (row.username, row.object_type, row.object_id, row.province_code) == (
-        field_worker_nan.username, "province", "94", "94")
+        field_worker_nan.username,
+        "province",
+        "94",
+        "94",
+    )
     assert client.get("/provinces/99/").status_code == 404  # no such province: no audit row
     assert AccessLog.objects.filter(action="denied").count() == 1
 
 
-def test_management_pages_are_for_administrators(client: Client, field_worker_nan: User,
-                                                  administrator: User) -> None:
+def test_management_pages_are_for_administrators(
+    client: Client, field_worker_nan: User, administrator: User
+) -> None:
     client.login(username=field_worker_nan.username, password=TEST_PASSWORD)
     for url in ("/manage/organisations/", "/manage/users/", "/audit/"):
         assert client.get(url).status_code == 403
@@ -110,7 +121,7 @@ def test_permissions_doc_matches_the_policy_table() -> None:
     actions = [re.sub(r"`", "", c) for c in header[1:]]
     assert set(actions) == {a.value for a in policy.Action}
     documented: dict[str, set[str]] = {}
-    for line in lines[header_index + 2:]:
+    for line in lines[header_index + 2 :]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         match = re.search(r"`([a-z_]+)`", cells[0])
         if not match or len(cells) != len(header):

@@ -13,7 +13,7 @@ superusers) manage the whole system. Nobody anonymous or inactive sees anything.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
     from saphan.accounts.models import User
 
-    AnyUser = User | AnonymousUser
+    AnyUser: TypeAlias = User | AnonymousUser
 
 M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 class Action(StrEnum):
@@ -59,8 +60,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.PROVINCIAL_COORDINATOR: frozenset(
         _REGISTRY_READ
-        | {_A.EDIT_PEOPLE, _A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.MANAGE_WATCH_RULES,
-           _A.EXPORT_PEOPLE, _A.EXPORT_AGGREGATES, _A.VIEW_OUTCOMES}
+        | {
+            _A.EDIT_PEOPLE,
+            _A.VIEW_FULL_ID,
+            _A.MANAGE_CASES,
+            _A.MANAGE_WATCH_RULES,
+            _A.EXPORT_PEOPLE,
+            _A.EXPORT_AGGREGATES,
+            _A.VIEW_OUTCOMES,
+        }
     ),
     Role.AGENCY_OFFICER: frozenset(
         _REGISTRY_READ | {_A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.EXPORT_AGGREGATES}
@@ -75,8 +83,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.INTERMEDIARY: frozenset({_A.VIEW_OUTCOMES}),
     # Administrators run the system; they do not read person records (least privilege).
     Role.ADMINISTRATOR: frozenset(
-        {_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.MANAGE_ORGANISATIONS, _A.MANAGE_USERS,
-         _A.MANAGE_API_TOKENS, _A.BROWSE_AUDIT, _A.MANAGE_WATCH_RULES}
+        {
+            _A.VIEW_PROVINCE,
+            _A.VIEW_AGGREGATES,
+            _A.MANAGE_ORGANISATIONS,
+            _A.MANAGE_USERS,
+            _A.MANAGE_API_TOKENS,
+            _A.BROWSE_AUDIT,
+            _A.MANAGE_WATCH_RULES,
+        }
     ),
 }
 
@@ -84,15 +99,19 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 #: protection officers may sit in any organisation.
 _ANY_ORG = {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.ANALYST}
 ROLES_BY_ORGANISATION_KIND: dict[str, frozenset[Role]] = {
-    "cso": frozenset(_ANY_ORG | {Role.FIELD_WORKER, Role.CASE_MANAGER,
-                                 Role.PROVINCIAL_COORDINATOR}),
-    "agency": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
-                                    Role.PROVINCIAL_COORDINATOR}),
-    "provincial_office": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
-                                               Role.PROVINCIAL_COORDINATOR,
-                                               Role.FIELD_WORKER}),
-    "local_government": frozenset(_ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER,
-                                              Role.FIELD_WORKER}),
+    "cso": frozenset(
+        _ANY_ORG | {Role.FIELD_WORKER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR}
+    ),
+    "agency": frozenset(
+        _ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR}
+    ),
+    "provincial_office": frozenset(
+        _ANY_ORG
+        | {Role.AGENCY_OFFICER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR, Role.FIELD_WORKER}
+    ),
+    "local_government": frozenset(
+        _ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER, Role.FIELD_WORKER}
+    ),
     "investor": frozenset(_ANY_ORG | {Role.INVESTOR}),
     "intermediary": frozenset(_ANY_ORG | {Role.INTERMEDIARY}),
     "evaluator": frozenset(_ANY_ORG | {Role.EVALUATOR}),
@@ -153,6 +172,7 @@ def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M
 
 # --- scopes ---------------------------------------------------------------------------
 
+
 def province_codes_of(user: AnyUser | None) -> set[str] | None:
     """Province codes the user works in; ``None`` means every province (administrators)."""
     if not _active(user):
@@ -176,14 +196,14 @@ def province_codes_of(user: AnyUser | None) -> set[str] | None:
     return set(cached)
 
 
-def scope_provinces(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+def scope_provinces(qs: QS, user: AnyUser | None) -> QS:
     if Action.VIEW_PROVINCE not in actions_of(user):
         return qs.none()
     codes = province_codes_of(user)
     return qs if codes is None else qs.filter(code__in=codes)
 
 
-def scope_organisations(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+def scope_organisations(qs: QS, user: AnyUser | None) -> QS:
     """Administrators see every organisation; others see their own and the organisations
     working in a province they share (the partners they can refer people to)."""
     if not _active(user):
@@ -195,7 +215,7 @@ def scope_organisations(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any
     return qs.filter(Q(provinces__code__in=codes) | Q(pk=own)).distinct()
 
 
-def scope_users(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+def scope_users(qs: QS, user: AnyUser | None) -> QS:
     """Administrators see every user; others only themselves and their colleagues."""
     if not _active(user):
         return qs.none()
@@ -207,7 +227,7 @@ def scope_users(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
     return qs.filter(organisation_id=own)
 
 
-def scope_access_log(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
+def scope_access_log(qs: QS, user: AnyUser | None) -> QS:
     if Action.BROWSE_AUDIT not in actions_of(user):
         return qs.none()
     if is_administrator(user):

@@ -155,8 +155,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -231,17 +233,38 @@ STORAGES = {
 # --- background tasks -----------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "SAPHAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("SAPHAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
 # --- our own settings -----------------------------------------------------------------
 #: DOPA codes of the 25 provinces of the civil-society project (mission document 002).
 SAPHAN_PROJECT_PROVINCES = (
-    "11", "13", "15", "16", "18", "23", "30", "31", "33", "34", "35", "41", "49",
-    "52", "54", "55", "65", "66", "76", "81", "82", "83", "85", "94", "95",
+    "11",
+    "13",
+    "15",
+    "16",
+    "18",
+    "23",
+    "30",
+    "31",
+    "33",
+    "34",
+    "35",
+    "41",
+    "49",
+    "52",
+    "54",
+    "55",
+    "65",
+    "66",
+    "76",
+    "81",
+    "82",
+    "83",
+    "85",
+    "94",
+    "95",
 )
 #: Audit-log retention is not enforced by the app; the log is append-only (see docs).
 SAPHAN_API_TOKEN_PREFIX = "sph"

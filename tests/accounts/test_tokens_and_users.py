@@ -44,19 +44,31 @@ def test_token_of_a_deactivated_user_is_refused(field_worker_nan: User) -> None:
     assert api_token_authenticate(raw) is None
 
 
-def test_administrator_creates_a_user_with_a_valid_role(client: Client, administrator: Any,
-                                                       make_org: Any) -> None:
+def test_administrator_creates_a_user_with_a_valid_role(
+    client: Client, administrator: Any, make_org: Any
+) -> None:
     org = make_org(provinces=("55",), kind="cso")
     client.login(username=administrator.username, password=TEST_PASSWORD)
-    response = client.post("/manage/users/new/", {
-        "username": "new.worker", "organisation": org.pk, "role": "field_worker",
-        "password": "a-long-enough-pass-2569", "is_active": "on",
-    })
+    response = client.post(
+        "/manage/users/new/",
+        {
+            "username": "new.worker",
+            "organisation": org.pk,
+            "role": "field_worker",
+            "password": "a-long-enough-pass-2569",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
-    refused = client.post("/manage/users/new/", {
-        "username": "bad.investor", "organisation": org.pk, "role": "investor",
-        "password": "a-long-enough-pass-2569",
-    })
+    refused = client.post(
+        "/manage/users/new/",
+        {
+            "username": "bad.investor",
+            "organisation": org.pk,
+            "role": "investor",
+            "password": "a-long-enough-pass-2569",
+        },
+    )
     assert refused.status_code == 200
     assert not User.objects.filter(username="bad.investor").exists()
     assert User.objects.get(username="new.worker").history.count() == 1
@@ -64,25 +76,29 @@ def test_administrator_creates_a_user_with_a_valid_role(client: Client, administ
 
 def test_login_is_locked_after_five_failures(client: Client, field_worker_nan: User) -> None:
     for _ in range(5):
-        response = client.post("/accounts/login/", {"login": field_worker_nan.username,
-                                                    "password": "wrong-password"})
+        response = client.post(
+            "/accounts/login/", {"login": field_worker_nan.username, "password": "wrong-password"}
+        )
         assert response.status_code == 200
-    locked = client.post("/accounts/login/", {"login": field_worker_nan.username,
-                                              "password": TEST_PASSWORD})
+    locked = client.post(
+        "/accounts/login/", {"login": field_worker_nan.username, "password": TEST_PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
     assert locked.status_code in (200, 429)
     assert AccessLog.objects.filter(action="login_failed").count() == 5
 
 
 def test_successful_login_is_logged(client: Client, field_worker_nan: User) -> None:
-    response = client.post("/accounts/login/", {"login": field_worker_nan.username,
-                                                "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": field_worker_nan.username, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
     assert AccessLog.objects.filter(action="login", username=field_worker_nan.username).exists()
 
 
-def test_administrators_must_set_up_two_factor(client: Client, administrator: Any,
-                                               settings: Any) -> None:
+def test_administrators_must_set_up_two_factor(
+    client: Client, administrator: Any, settings: Any
+) -> None:
     settings.SAPHAN_REQUIRE_ADMIN_MFA = True
     client.login(username=administrator.username, password=TEST_PASSWORD)
     response = client.get("/manage/users/")
@@ -94,9 +110,9 @@ def test_administrators_must_set_up_two_factor(client: Client, administrator: An
     assert client.get("/audit/")["Location"].startswith("/accounts/2fa/totp/activate")
 
 
-def test_non_administrators_are_not_forced_into_two_factor(client: Client,
-                                                           field_worker_nan: User,
-                                                           settings: Any) -> None:
+def test_non_administrators_are_not_forced_into_two_factor(
+    client: Client, field_worker_nan: User, settings: Any
+) -> None:
     settings.SAPHAN_REQUIRE_ADMIN_MFA = True
     client.login(username=field_worker_nan.username, password=TEST_PASSWORD)
     assert client.get("/").status_code == 200

@@ -27,12 +27,14 @@ def api(client: Client) -> Any:
 def test_openapi_schema_is_served_and_declares_bearer_auth(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
-    assert any(s.get("scheme") == "bearer"
-               for s in schema["components"]["securitySchemes"].values())
+    assert any(
+        s.get("scheme") == "bearer" for s in schema["components"]["securitySchemes"].values()
+    )
 
 
-@pytest.mark.parametrize("header", ["", "Bearer", "Bearer nonsense", "Token abc",
-                                    "Bearer sph_abc_def"])
+@pytest.mark.parametrize(
+    "header", ["", "Bearer", "Bearer nonsense", "Token abc", "Bearer sph_abc_def"]
+)
 def test_missing_or_malformed_tokens_get_a_json_401(client: Client, header: str) -> None:
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/v1/me", headers=headers)
@@ -80,8 +82,9 @@ def test_organisations_are_scoped(api: Any, make_user: Any, make_org: Any) -> No
     assert api.get(f"/organisations/{user.organisation.pk}").status_code == 200
 
 
-def test_access_log_needs_the_audit_role(api: Any, field_worker_nan: Any,
-                                         administrator: Any) -> None:
+def test_access_log_needs_the_audit_role(
+    api: Any, field_worker_nan: Any, administrator: Any
+) -> None:
     _, api.token = api_token_create(user=field_worker_nan)
     refused = api.get("/audit/access-log")
     assert refused.status_code == 403 and refused.json()["detail_th"]

@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_rows_cannot_be_changed_or_deleted_through_the_app(field_worker_nan: Any) -> None:
-    row = access_log_record(user=field_worker_nan, action="view", object_type="person",
-                            object_id="1", province_code="55", purpose="home visit")
+    row = access_log_record(
+        user=field_worker_nan,
+        action="view",
+        object_type="person",
+        object_id="1",
+        province_code="55",
+        purpose="home visit",
+    )
     row.purpose = "edited"
     with pytest.raises(AppendOnlyError):
         row.save()
@@ -52,8 +58,9 @@ def test_rows_record_who_what_when_ip_and_purpose(client: Client, field_worker_n
     assert row.role == "field_worker" and row.via == "web" and row.at is not None
 
 
-def test_audit_browser_filters_and_admin_is_read_only(client: Client, administrator: Any,
-                                                      field_worker_nan: Any) -> None:
+def test_audit_browser_filters_and_admin_is_read_only(
+    client: Client, administrator: Any, field_worker_nan: Any
+) -> None:
     access_log_record(user=field_worker_nan, action="search", query="ทดสอบ", province_code="55")
     access_log_record(user=administrator, action="export", province_code="94")
     client.login(username=administrator.username, password=TEST_PASSWORD)

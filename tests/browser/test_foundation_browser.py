@@ -14,8 +14,9 @@ from saphan.demo.seed import DEMO_PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_login_language_switch_and_province_scope(page: Any, live_server: Any,
-                                                  demo_world: None) -> None:
+def test_login_language_switch_and_province_scope(
+    page: Any, live_server: Any, demo_world: None
+) -> None:
     from playwright.sync_api import expect
 
     console_errors: list[str] = []
@@ -44,8 +45,7 @@ def test_login_language_switch_and_province_scope(page: Any, live_server: Any,
     response = page.goto(f"{live_server.url}/provinces/94/")
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_contain_text("Not found")
-    assert AccessLog.objects.filter(action="denied", username="fw.nan",
-                                    province_code="94").exists()
+    assert AccessLog.objects.filter(action="denied", username="fw.nan", province_code="94").exists()
 
     page.locator("#switch-language").click()
     expect(page.locator("html")).to_have_attribute("lang", "th")

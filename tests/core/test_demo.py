@@ -14,8 +14,9 @@ from saphan.orgs.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_sets_up_every_role_and_rerunning_changes_nothing(client: Client,
-                                                               settings: object) -> None:
+def test_demo_sets_up_every_role_and_rerunning_changes_nothing(
+    client: Client, settings: object
+) -> None:
     settings.DEBUG = True  # type: ignore[attr-defined]  # pytest-django turns it off
     out = StringIO()
     call_command("demo", no_server=True, stdout=out)
@@ -28,11 +29,17 @@ def test_demo_sets_up_every_role_and_rerunning_changes_nothing(client: Client,
         assert per_province.count() == 25
     for kind in ("investor", "intermediary", "evaluator", "outcome_payer"):
         assert Organisation.objects.filter(kind=kind).exists()
-    snapshot = (Organisation.objects.count(), User.objects.count(),
-                sorted(User.objects.values_list("password", flat=True)))
+    snapshot = (
+        Organisation.objects.count(),
+        User.objects.count(),
+        sorted(User.objects.values_list("password", flat=True)),
+    )
     call_command("demo", no_server=True, stdout=StringIO())
-    assert snapshot == (Organisation.objects.count(), User.objects.count(),
-                        sorted(User.objects.values_list("password", flat=True)))
+    assert snapshot == (
+        Organisation.objects.count(),
+        User.objects.count(),
+        sorted(User.objects.values_list("password", flat=True)),
+    )
     assert client.login(username="fw.nan", password=DEMO_PASSWORD)
     assert client.get("/provinces/55/").status_code == 200
     assert client.get("/provinces/94/").status_code == 404

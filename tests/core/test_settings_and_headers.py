@@ -15,8 +15,14 @@ CHECK = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='saphan.setting
 def _start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAPHAN_")}
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", CHECK],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_production_mode_refuses_the_default_secret_key() -> None:
@@ -32,8 +38,14 @@ def test_production_mode_refuses_missing_allowed_hosts() -> None:
 
 
 def test_production_mode_starts_with_real_settings(tmp_path: object) -> None:
-    result = _start({"SAPHAN_DEBUG": "0", "SAPHAN_SECRET_KEY": "k" * 60,
-                     "SAPHAN_ALLOWED_HOSTS": "saphan.example", "SAPHAN_HOME": str(tmp_path)})
+    result = _start(
+        {
+            "SAPHAN_DEBUG": "0",
+            "SAPHAN_SECRET_KEY": "k" * 60,
+            "SAPHAN_ALLOWED_HOSTS": "saphan.example",
+            "SAPHAN_HOME": str(tmp_path),
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -50,18 +50,30 @@ def test_roles_must_fit_the_kind_of_organisation() -> None:
     user_create(username="y", password=None, organisation=investor, role="investor")
 
 
-def test_administrator_manages_organisations_through_the_ui(client: Client,
-                                                            administrator: Any) -> None:
+def test_administrator_manages_organisations_through_the_ui(
+    client: Client, administrator: Any
+) -> None:
     client.login(username=administrator.username, password=TEST_PASSWORD)
-    response = client.post("/manage/organisations/new/", {
-        "code": "cso-nan-2", "name_th": "เครือข่ายน่าน", "kind": "cso", "provinces": ["55"],
-        "is_active": "on",
-    })
+    response = client.post(
+        "/manage/organisations/new/",
+        {
+            "code": "cso-nan-2",
+            "name_th": "เครือข่ายน่าน",
+            "kind": "cso",
+            "provinces": ["55"],
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     org = Organisation.objects.get(code="cso-nan-2")
-    bad = client.post(f"/manage/organisations/{org.pk}/", {
-        "name_th": "", "kind": "cso", "provinces": ["55"],
-    })
+    bad = client.post(
+        f"/manage/organisations/{org.pk}/",
+        {
+            "name_th": "",
+            "kind": "cso",
+            "provinces": ["55"],
+        },
+    )
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
     org.refresh_from_db()
     assert org.name_th == "เครือข่ายน่าน"

@@ -28,6 +28,8 @@ class SaphanAccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         access_log_record(
-            user=None, action=AccessAction.LOGIN_FAILED, request=request,
+            user=None,
+            action=AccessAction.LOGIN_FAILED,
+            request=request,
             detail={"username": str(credentials.get("username", ""))[:150]},
         )

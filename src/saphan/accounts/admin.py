@@ -6,13 +6,13 @@ from saphan.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class SaphanUserAdmin(UserAdmin, SimpleHistoryAdmin):  # type: ignore[type-arg,misc]
+class SaphanUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "organisation", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "organisation__kind")
-    fieldsets = (*UserAdmin.fieldsets, ("Saphan", {"fields": ("organisation", "role")}))  # type: ignore[misc]
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Saphan", {"fields": ("organisation", "role")}))
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(SimpleHistoryAdmin):
     list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "token_hash", "created_at", "last_used_at")

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from saphan import policy
-from saphan.accounts.models import User
+from saphan.api.auth import api_user
 
 router = Router(tags=["me"])
 
@@ -18,7 +18,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="Who the token belongs to and what they may do")
 def me(request: HttpRequest) -> MeOut:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     codes = policy.province_codes_of(user)
     return MeOut(
         username=user.username,

@@ -13,12 +13,15 @@ class UserForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True),
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
         required=False,
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, required=False,
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        required=False,
         help_text=_("At least 10 characters. Leave empty when editing to keep the password."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

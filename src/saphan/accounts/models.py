@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -11,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from saphan.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from saphan.policy import AnyUser
 from saphan.orgs.models import Organisation
 
 
 class UserQuerySet(models.QuerySet["User"]):
-    def visible_to(self, user: User) -> UserQuerySet:
+    def visible_to(self, user: AnyUser) -> UserQuerySet:
         from saphan import policy
 
         return policy.scope_users(self, user)
@@ -25,14 +29,18 @@ class SaphanUserManager(UserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
         return UserQuerySet(self.model, using=self._db)
 
-    def visible_to(self, user: User) -> UserQuerySet:
+    def visible_to(self, user: AnyUser) -> UserQuerySet:
         return self.get_queryset().visible_to(user)
 
 
 class User(AbstractUser):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="members", verbose_name=_("organisation"),
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
 
@@ -52,7 +60,7 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == Role.ADMINISTRATOR
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         # Administrators run the back office: every model permission there (the audit
         # log's admin still refuses add/change/delete for everyone).
         if self.is_active and self.role == Role.ADMINISTRATOR:

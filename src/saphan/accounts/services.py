@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -54,8 +55,12 @@ def user_create(
         raise SaphanValidationError({"username": _("This username is taken.")})
     _validate_role(organisation=organisation, role=role)
     user = User(
-        username=username.strip(), organisation=organisation, role=role,
-        first_name=first_name, last_name=last_name, email=email,
+        username=username.strip(),
+        organisation=organisation,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
         is_staff=role == Role.ADMINISTRATOR,
     )
     if password:
@@ -95,7 +100,7 @@ def user_update(
 
 
 def api_token_create(
-    *, user: User, name: str = "", expires_at: timezone.datetime | None = None
+    *, user: User, name: str = "", expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with the raw secret (shown once, never stored)."""
     if not user.is_active:
@@ -121,8 +126,10 @@ def api_token_authenticate(raw: str) -> User | None:
     if len(parts) != 3 or parts[0] != settings.SAPHAN_API_TOKEN_PREFIX or len(raw) > 200:
         return None
     token = (
-        ApiToken.objects.usable().select_related("user", "user__organisation")
-        .filter(prefix=parts[1]).first()
+        ApiToken.objects.usable()
+        .select_related("user", "user__organisation")
+        .filter(prefix=parts[1])
+        .first()
     )
     if token is None or not secrets.compare_digest(token.token_hash, hash_token(raw)):
         return None

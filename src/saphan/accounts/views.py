@@ -15,30 +15,39 @@ from saphan.accounts.models import User
 from saphan.accounts.roles import Role
 from saphan.accounts.services import user_create, user_update
 from saphan.core.forms import apply_service_errors
+from saphan.core.http import is_htmx
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Action.MANAGE_USERS)  # type: ignore[arg-type]
-    qs = User.objects.visible_to(request.user).select_related("organisation")  # type: ignore[arg-type]
+    policy.require(request.user, policy.Action.MANAGE_USERS)
+    qs = User.objects.visible_to(request.user).select_related("organisation")
     role = request.GET.get("role", "")
     q = request.GET.get("q", "").strip()
     if role:
         qs = qs.filter(role=role)
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(organisation__code__icontains=q)
-    template = "accounts/_rows.html" if request.htmx else "accounts/list.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "users": qs.order_by("username")[:500], "roles": Role.choices, "role": role, "q": q,
-    })
+    template = "accounts/_rows.html" if is_htmx(request) else "accounts/list.html"
+    return render(
+        request,
+        template,
+        {
+            "users": qs.order_by("username")[:500],
+            "roles": Role.choices,
+            "role": role,
+            "q": q,
+        },
+    )
 
 
 @login_required
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    policy.require(request.user, policy.Action.MANAGE_USERS)  # type: ignore[arg-type]
+    policy.require(request.user, policy.Action.MANAGE_USERS)
     target = (
         policy.get_visible_or_404(User.objects.all(), request.user, pk=pk)
-        if pk is not None else None
+        if pk is not None
+        else None
     )
     if request.method == "POST":
         form = UserForm(request.POST)
@@ -52,16 +61,23 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 if target is None:
                     user_create(
-                        username=data["username"], password=data["password"],
-                        organisation=data["organisation"], role=data["role"],
-                        first_name=data["first_name"], last_name=data["last_name"],
+                        username=data["username"],
+                        password=data["password"],
+                        organisation=data["organisation"],
+                        role=data["role"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
                         email=data["email"],
                     )
                 else:
                     user_update(
-                        user=target, organisation=data["organisation"], role=data["role"],
-                        first_name=data["first_name"], last_name=data["last_name"],
-                        email=data["email"], is_active=data["is_active"],
+                        user=target,
+                        organisation=data["organisation"],
+                        role=data["role"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                        is_active=data["is_active"],
                     )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -72,9 +88,12 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial: dict[str, object] = {"is_active": True}
         if target is not None:
             initial = {
-                "username": target.username, "first_name": target.first_name,
-                "last_name": target.last_name, "email": target.email,
-                "organisation": target.organisation, "role": target.role,
+                "username": target.username,
+                "first_name": target.first_name,
+                "last_name": target.last_name,
+                "email": target.email,
+                "organisation": target.organisation,
+                "role": target.role,
                 "is_active": target.is_active,
             }
         form = UserForm(initial=initial)

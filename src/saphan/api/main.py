@@ -40,8 +40,9 @@ def _error(request: HttpRequest, status: int, code: str, message: Any) -> HttpRe
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    response = _error(request, 401, "unauthorized",
-                      _("Missing, malformed, expired or revoked API token."))
+    response = _error(
+        request, 401, "unauthorized", _("Missing, malformed, expired or revoked API token.")
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 

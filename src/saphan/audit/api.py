@@ -1,11 +1,13 @@
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saphan import policy
-from saphan.audit.models import AccessAction, AccessLog
+from saphan.api.auth import api_user
+from saphan.audit.models import AccessAction
 from saphan.audit.selectors import access_log_list
 
 router = Router(tags=["audit"])
@@ -27,8 +29,11 @@ class AccessLogOut(Schema):
     via: str
 
 
-@router.get("/access-log", response=list[AccessLogOut],
-            summary="The access log (administrators and data protection officers)")
+@router.get(
+    "/access-log",
+    response=list[AccessLogOut],
+    summary="The access log (administrators and data protection officers)",
+)
 @paginate(LimitOffsetPagination)
 def access_log(
     request: HttpRequest,
@@ -37,11 +42,14 @@ def access_log(
     province: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> list[AccessLog]:
-    user = request.auth
-    policy.require(user, policy.Action.BROWSE_AUDIT)  # type: ignore[arg-type]
-    return access_log_list(  # type: ignore[return-value]
-        user=user,  # type: ignore[arg-type]
-        username=username, action=action or "", province_code=province,
-        date_from=date_from, date_to=date_to,
+) -> Any:
+    user = api_user(request)
+    policy.require(user, policy.Action.BROWSE_AUDIT)
+    return access_log_list(
+        user=user,
+        username=username,
+        action=action or "",
+        province_code=province,
+        date_from=date_from,
+        date_to=date_to,
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from saphan.accounts.models import User
+    from saphan.policy import AnyUser
 
 
 class AppendOnlyError(Exception):
@@ -36,7 +36,7 @@ class AccessAction(models.TextChoices):
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):
-    def visible_to(self, user: User) -> AccessLogQuerySet:
+    def visible_to(self, user: AnyUser) -> AccessLogQuerySet:
         from saphan import policy
 
         return policy.scope_access_log(self, user)
@@ -51,8 +51,12 @@ class AccessLogQuerySet(models.QuerySet["AccessLog"]):
 class AccessLog(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     # Snapshots, so the row still says who it was after a user or organisation changes.
     username = models.CharField(_("username"), max_length=150, blank=True)
@@ -78,6 +82,9 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["action", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("The access log is append-only.")
@@ -85,6 +92,3 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The access log is append-only.")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"

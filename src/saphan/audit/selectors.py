@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from saphan.audit.models import AccessLog, AccessLogQuerySet
 
@@ -37,7 +37,7 @@ def access_log_list(
     return qs
 
 
-def change_history_list(*, user: User, limit: int = 200) -> list[dict[str, object]]:
+def change_history_list(*, user: User, limit: int = 200) -> list[dict[str, Any]]:
     """Recent history rows of every audited model the user may browse, newest first."""
     from saphan import policy
     from saphan.accounts.models import User as UserModel
@@ -45,30 +45,32 @@ def change_history_list(*, user: User, limit: int = 200) -> list[dict[str, objec
 
     if not policy.can(user, policy.Action.BROWSE_AUDIT):
         return []
-    rows: list[dict[str, object]] = []
-    sources = [
+    rows: list[dict[str, Any]] = []
+    sources: list[tuple[str, Any, str, policy.Action]] = [
         ("organisation", Organisation, "code", policy.Action.BROWSE_AUDIT),
         ("user", UserModel, "username", policy.Action.BROWSE_AUDIT),
     ]
     for label, model, name_field, _action in sources:
-        visible_ids = model.objects.visible_to(user).values("pk")  # type: ignore[attr-defined]
-        history = model.history.filter(id__in=visible_ids)  # type: ignore[attr-defined]
+        visible_ids = model.objects.visible_to(user).values("pk")
+        history = model.history.filter(id__in=visible_ids)
         for h in history.select_related("history_user").order_by("-history_date")[:limit]:
-            rows.append({
-                "at": h.history_date,
-                "kind": label,
-                "object": getattr(h, name_field),
-                "change": h.get_history_type_display(),
-                "by": h.history_user.username if h.history_user else "",
-                "fields": _changed_fields(h),
-            })
-    rows.sort(key=lambda r: r["at"], reverse=True)  # type: ignore[arg-type,return-value]
+            rows.append(
+                {
+                    "at": h.history_date,
+                    "kind": label,
+                    "object": getattr(h, name_field),
+                    "change": h.get_history_type_display(),
+                    "by": h.history_user.username if h.history_user else "",
+                    "fields": _changed_fields(h),
+                }
+            )
+    rows.sort(key=lambda r: r["at"], reverse=True)
     return rows[:limit]
 
 
-def _changed_fields(record: object) -> str:
+def _changed_fields(record: Any) -> str:
     previous = getattr(record, "prev_record", None)
     if previous is None:
         return ""
-    delta = record.diff_against(previous)  # type: ignore[attr-defined]
+    delta = record.diff_against(previous)
     return ", ".join(change.field for change in delta.changes)

@@ -37,8 +37,10 @@ def access_log_record(
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     organisation = getattr(user, "organisation", None) if authenticated else None
     if via is None:
-        via = "api" if request is not None and request.path.startswith("/api/") else (
-            "web" if request is not None else "cli"
+        via = (
+            "api"
+            if request is not None and request.path.startswith("/api/")
+            else ("web" if request is not None else "cli")
         )
     return AccessLog.objects.create(
         user=user if authenticated else None,

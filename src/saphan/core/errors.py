@@ -40,9 +40,10 @@ def validation_error_payload(error: ValidationError) -> dict[str, Any]:
 def _render(error: ValidationError) -> Any:
     message = error.message
     if error.params:
+
         class _Lazy:
             def __str__(self) -> str:
-                return str(message) % error.params  # type: ignore[operator]
+                return str(message) % error.params
 
         return _Lazy()
     return message
@@ -50,4 +51,4 @@ def _render(error: ValidationError) -> Any:
 
 def field_error(field: str, message: str | Promise, **params: Any) -> SaphanValidationError:
     """One field's error, e.g. ``field_error("provinces", _("Unknown: %(c)s"), c="99")``."""
-    return SaphanValidationError({field: ValidationError(message, params=params or None)})
+    return SaphanValidationError({field: ValidationError(message, params=params or None)})  # type: ignore[arg-type]

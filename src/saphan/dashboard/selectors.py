@@ -7,7 +7,7 @@ counts here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
@@ -72,7 +72,7 @@ def province_summary(*, province: Province, user: UserType) -> ProvinceSummary:
     )
 
 
-def district_table(*, province: Province) -> list[dict[str, object]]:
+def district_table(*, province: Province) -> list[Any]:
     return list(
         District.objects.filter(province=province)
         .annotate(subdistrict_count=Count("subdistricts"))

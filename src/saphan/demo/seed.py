@@ -35,22 +35,56 @@ class DemoUser:
 
 
 NATIONAL_ORGS = (
-    DemoOrg("dop", "กรมกิจการผู้สูงอายุ (ตัวอย่าง)", "Department of Older Persons (demo)",
-            OrganisationKind.AGENCY, None),
-    DemoOrg("msdhs-analysis", "กองยุทธศาสตร์และแผนงาน พม. (ตัวอย่าง)",
-            "MSDHS Strategy and Planning Division (demo)", OrganisationKind.AGENCY, None),
-    DemoOrg("impact-fund", "กองทุนเพื่อสังคมตัวอย่าง", "Example Social Impact Fund",
-            OrganisationKind.INVESTOR, None),
-    DemoOrg("intermediary", "องค์กรตัวกลางตัวอย่าง", "Example Outcomes Intermediary",
-            OrganisationKind.INTERMEDIARY, None),
-    DemoOrg("evaluator", "สถาบันประเมินผลอิสระตัวอย่าง", "Example Independent Evaluator",
-            OrganisationKind.EVALUATOR, None),
-    DemoOrg("outcome-payer", "หน่วยงานผู้จ่ายเงินตามผลลัพธ์ (ตัวอย่าง)",
-            "Example Outcome Payer (government)", OrganisationKind.OUTCOME_PAYER, None),
-    DemoOrg("provider", "มูลนิธิบริการสังคมตัวอย่าง", "Example Social Service Foundation",
-            OrganisationKind.CSO, ("11", "13", "83")),
-    DemoOrg("university", "มหาวิทยาลัยตัวอย่าง", "Example University",
-            OrganisationKind.ACADEMIC, None),
+    DemoOrg(
+        "dop",
+        "กรมกิจการผู้สูงอายุ (ตัวอย่าง)",
+        "Department of Older Persons (demo)",
+        OrganisationKind.AGENCY,
+        None,
+    ),
+    DemoOrg(
+        "msdhs-analysis",
+        "กองยุทธศาสตร์และแผนงาน พม. (ตัวอย่าง)",
+        "MSDHS Strategy and Planning Division (demo)",
+        OrganisationKind.AGENCY,
+        None,
+    ),
+    DemoOrg(
+        "impact-fund",
+        "กองทุนเพื่อสังคมตัวอย่าง",
+        "Example Social Impact Fund",
+        OrganisationKind.INVESTOR,
+        None,
+    ),
+    DemoOrg(
+        "intermediary",
+        "องค์กรตัวกลางตัวอย่าง",
+        "Example Outcomes Intermediary",
+        OrganisationKind.INTERMEDIARY,
+        None,
+    ),
+    DemoOrg(
+        "evaluator",
+        "สถาบันประเมินผลอิสระตัวอย่าง",
+        "Example Independent Evaluator",
+        OrganisationKind.EVALUATOR,
+        None,
+    ),
+    DemoOrg(
+        "outcome-payer",
+        "หน่วยงานผู้จ่ายเงินตามผลลัพธ์ (ตัวอย่าง)",
+        "Example Outcome Payer (government)",
+        OrganisationKind.OUTCOME_PAYER,
+        None,
+    ),
+    DemoOrg(
+        "provider",
+        "มูลนิธิบริการสังคมตัวอย่าง",
+        "Example Social Service Foundation",
+        OrganisationKind.CSO,
+        ("11", "13", "83"),
+    ),
+    DemoOrg("university", "มหาวิทยาลัยตัวอย่าง", "Example University", OrganisationKind.ACADEMIC, None),
 )
 
 DEMO_USERS = (
@@ -72,16 +106,24 @@ DEMO_USERS = (
 def _provincial_orgs(provinces: list[Province]) -> list[DemoOrg]:
     orgs = []
     for p in provinces:
-        orgs.append(DemoOrg(
-            f"cso-{p.code}", f"เครือข่ายภาคประชาสังคมจังหวัด{p.name_th} (ตัวอย่าง)",
-            f"{p.name_en} Civil Society Network (demo)", OrganisationKind.CSO, (p.code,),
-        ))
-        orgs.append(DemoOrg(
-            f"pso-{p.code}",
-            f"สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด{p.name_th} (ตัวอย่าง)",
-            f"{p.name_en} Provincial Office of Social Development (demo)",
-            OrganisationKind.PROVINCIAL_OFFICE, (p.code,),
-        ))
+        orgs.append(
+            DemoOrg(
+                f"cso-{p.code}",
+                f"เครือข่ายภาคประชาสังคมจังหวัด{p.name_th} (ตัวอย่าง)",
+                f"{p.name_en} Civil Society Network (demo)",
+                OrganisationKind.CSO,
+                (p.code,),
+            )
+        )
+        orgs.append(
+            DemoOrg(
+                f"pso-{p.code}",
+                f"สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด{p.name_th} (ตัวอย่าง)",
+                f"{p.name_en} Provincial Office of Social Development (demo)",
+                OrganisationKind.PROVINCIAL_OFFICE,
+                (p.code,),
+            )
+        )
     return orgs
 
 
@@ -105,26 +147,40 @@ def demo_seed_organisations_and_users() -> SeedResult:
             defaults={"name_th": spec.name_th, "name_en": spec.name_en, "kind": spec.kind},
         )
         if created:
-            org.provinces.set(Province.objects.filter(
-                code__in=spec.provinces if spec.provinces is not None else project_codes
-            ))
+            org.provinces.set(
+                Province.objects.filter(
+                    code__in=spec.provinces if spec.provinces is not None else project_codes
+                )
+            )
             created_orgs += 1
 
     rows: list[tuple[str, str, str, bool]] = []
     created_users = 0
-    for spec in DEMO_USERS:
+    for person in DEMO_USERS:
         organisation = (
-            Organisation.objects.get(code=spec.organisation_code)
-            if spec.organisation_code else None
+            Organisation.objects.get(code=person.organisation_code)
+            if person.organisation_code
+            else None
         )
-        existing = User.objects.filter(username=spec.username).first()
-        if existing is None:
-            existing = user_create(
-                username=spec.username, password=DEMO_PASSWORD, organisation=organisation,
-                role=spec.role, first_name=spec.first_name, last_name=spec.last_name,
+        created = False
+        if not User.objects.filter(username=person.username).exists():
+            user_create(
+                username=person.username,
+                password=DEMO_PASSWORD,
+                organisation=organisation,
+                role=person.role,
+                first_name=person.first_name,
+                last_name=person.last_name,
                 validate=False,
             )
             created_users += 1
-        rows.append((spec.username, str(Role(spec.role).label),
-                     organisation.code if organisation else "—", existing is not None))
+            created = True
+        rows.append(
+            (
+                person.username,
+                str(Role(person.role).label),
+                organisation.code if organisation else "—",
+                created,
+            )
+        )
     return SeedResult(created_orgs, created_users, rows)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from saphan.accounts.models import User
+    from saphan.policy import AnyUser
 
 
 class _Named(models.Model):
@@ -23,17 +23,17 @@ class _Named(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language (Thai unless English is chosen)."""
         return self.name_en if (get_language() or "th").startswith("en") else self.name_th
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class ProvinceQuerySet(models.QuerySet["Province"]):
-    def visible_to(self, user: User) -> ProvinceQuerySet:
+    def visible_to(self, user: AnyUser) -> ProvinceQuerySet:
         from saphan import policy
 
         return policy.scope_provinces(self, user)

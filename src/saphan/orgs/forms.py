@@ -13,7 +13,9 @@ class OrganisationForm(forms.Form):
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
     provinces = forms.ModelMultipleChoiceField(
-        label=_("Provinces worked in"), queryset=Province.objects.order_by("name_th"),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Provinces worked in"),
+        queryset=Province.objects.order_by("name_th"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from saphan.geo.models import Province
 
 if TYPE_CHECKING:
-    from saphan.accounts.models import User
+    from saphan.policy import AnyUser
 
 
 class OrganisationKind(models.TextChoices):
@@ -28,7 +28,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: User) -> OrganisationQuerySet:
+    def visible_to(self, user: AnyUser) -> OrganisationQuerySet:
         from saphan import policy
 
         return policy.scope_organisations(self, user)
@@ -39,14 +39,18 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 class Organisation(models.Model):
     code = models.SlugField(
-        _("code"), max_length=40, unique=True,
+        _("code"),
+        max_length=40,
+        unique=True,
         help_text=_("Short unique code, e.g. cso-nan. Used in imports and the API."),
     )
     name_th = models.CharField(_("Thai name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     provinces = models.ManyToManyField(
-        Province, related_name="organisations", verbose_name=_("provinces worked in"),
+        Province,
+        related_name="organisations",
+        verbose_name=_("provinces worked in"),
         blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -60,11 +64,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "th").startswith("en") and self.name_en:
             return self.name_en
         return self.name_th
-
-    def __str__(self) -> str:
-        return self.name

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from saphan import policy
 from saphan.core.forms import apply_service_errors
+from saphan.core.http import is_htmx
 from saphan.orgs.forms import OrganisationForm
 from saphan.orgs.models import Organisation, OrganisationKind
 from saphan.orgs.services import organisation_create, organisation_update
@@ -18,27 +19,34 @@ from saphan.orgs.services import organisation_create, organisation_update
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Action.MANAGE_ORGANISATIONS)  # type: ignore[arg-type]
-    qs = Organisation.objects.visible_to(request.user).prefetch_related("provinces")  # type: ignore[arg-type]
+    policy.require(request.user, policy.Action.MANAGE_ORGANISATIONS)
+    qs = Organisation.objects.visible_to(request.user).prefetch_related("provinces")
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
     if kind:
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(name_th__icontains=q) | qs.filter(code__icontains=q)
-    template = "orgs/_rows.html" if request.htmx else "orgs/list.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "organisations": qs.order_by("code"), "kinds": OrganisationKind.choices,
-        "kind": kind, "q": q,
-    })
+    template = "orgs/_rows.html" if is_htmx(request) else "orgs/list.html"
+    return render(
+        request,
+        template,
+        {
+            "organisations": qs.order_by("code"),
+            "kinds": OrganisationKind.choices,
+            "kind": kind,
+            "q": q,
+        },
+    )
 
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    policy.require(request.user, policy.Action.MANAGE_ORGANISATIONS)  # type: ignore[arg-type]
+    policy.require(request.user, policy.Action.MANAGE_ORGANISATIONS)
     organisation = (
         policy.get_visible_or_404(Organisation.objects.all(), request.user, pk=pk)
-        if pk is not None else None
+        if pk is not None
+        else None
     )
     if request.method == "POST":
         form = OrganisationForm(request.POST)
@@ -51,13 +59,19 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             try:
                 if organisation is None:
                     organisation = organisation_create(
-                        code=data["code"], name_th=data["name_th"], name_en=data["name_en"],
-                        kind=data["kind"], province_codes=codes,
+                        code=data["code"],
+                        name_th=data["name_th"],
+                        name_en=data["name_en"],
+                        kind=data["kind"],
+                        province_codes=codes,
                     )
                 else:
                     organisation_update(
-                        organisation=organisation, name_th=data["name_th"],
-                        name_en=data["name_en"], kind=data["kind"], province_codes=codes,
+                        organisation=organisation,
+                        name_th=data["name_th"],
+                        name_en=data["name_en"],
+                        kind=data["kind"],
+                        province_codes=codes,
                         is_active=data["is_active"],
                     )
             except ValidationError as exc:
@@ -66,11 +80,13 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 messages.success(request, _("Organisation saved."))
                 return redirect("orgs:list")
     else:
-        initial = {"is_active": True}
+        initial: dict[str, object] = {"is_active": True}
         if organisation is not None:
             initial = {
-                "code": organisation.code, "name_th": organisation.name_th,
-                "name_en": organisation.name_en, "kind": organisation.kind,
+                "code": organisation.code,
+                "name_th": organisation.name_th,
+                "name_en": organisation.name_en,
+                "kind": organisation.kind,
                 "provinces": list(organisation.provinces.all()),
                 "is_active": organisation.is_active,
             }

@@ -32,9 +32,14 @@ class Command(BaseCommand):
             if token is None:
                 raise CommandError(f"No token with prefix {options['prefix']!r}.")
             api_token_revoke(token=token)
-            access_log_record(user=token.user, action=AccessAction.TOKEN, via="cli",
-                              object_type="api_token", object_id=token.prefix,
-                              detail={"event": "revoked"})
+            access_log_record(
+                user=token.user,
+                action=AccessAction.TOKEN,
+                via="cli",
+                object_type="api_token",
+                object_id=token.prefix,
+                detail={"event": "revoked"},
+            )
             self.stdout.write(f"revoked {token.prefix}")
             return
         user = User.objects.filter(username=options["username"]).first()
@@ -42,11 +47,18 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {options['username']!r}.")
         if action == "create":
             token, raw = api_token_create(user=user, name=options["name"])
-            access_log_record(user=user, action=AccessAction.TOKEN, via="cli",
-                              object_type="api_token", object_id=token.prefix,
-                              detail={"event": "created"})
+            access_log_record(
+                user=user,
+                action=AccessAction.TOKEN,
+                via="cli",
+                object_type="api_token",
+                object_id=token.prefix,
+                detail={"event": "created"},
+            )
             self.stdout.write(raw)
         else:
             for token in user.api_tokens.all():
                 state = "revoked" if token.revoked_at else "active"
-                self.stdout.write(f"{token.prefix}\t{state}\t{token.created_at:%Y-%m-%d}\t{token.name}")
+                self.stdout.write(
+                    f"{token.prefix}\t{state}\t{token.created_at:%Y-%m-%d}\t{token.name}"
+                )

@@ -27,7 +27,7 @@ class DatabaseCreation(PostgresDatabaseCreation):
                 "TEMPLATE template0"
             )
         # Clones (pytest-xdist) copy the already-UTF-8 test database.
-        return super()._get_database_create_suffix(encoding=encoding, template=template)
+        return super()._get_database_create_suffix(encoding=encoding, template=template)  # type: ignore[misc]
 
 
 class DatabaseWrapper(PostgresDatabaseWrapper):

@@ -30,8 +30,10 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Migrated; geography loaded (77 provinces, 928 districts, "
-                          "7,436 subdistricts; 25 project provinces).")
+        self.stdout.write(
+            "Migrated; geography loaded (77 provinces, 928 districts, "
+            "7,436 subdistricts; 25 project provinces)."
+        )
         result = demo_seed_organisations_and_users()
         self.stdout.write(
             f"Organisations created: {result.organisations_created}; "
