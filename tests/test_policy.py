@@ -129,3 +129,33 @@ def test_permissions_doc_matches_the_policy_table() -> None:
         documented[match.group(1)] = {a for a, c in zip(actions, cells[1:], strict=True) if c}
     expected = {r.value: {a.value for a in acts} for r, acts in policy.PERMISSIONS.items()}
     assert documented == expected
+
+
+def test_out_of_scope_organisation_is_a_404_with_an_audit_row(
+    client: Client, administrator: Any, make_org: Any
+) -> None:
+    far = make_org(provinces=("94",))
+    coordinator = User.objects.create_user(
+        username="coord", password=TEST_PASSWORD, role="administrator"
+    )
+    # Administrators see every organisation; a partner view through the API is scoped.
+    assert policy.get_visible_or_404(Organisation.objects.all(), coordinator, pk=far.pk) == far
+    worker = User.objects.create_user(
+        username="w", password=TEST_PASSWORD, role="case_manager", organisation=make_org()
+    )
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        policy.get_visible_or_404(Organisation.objects.all(), worker, pk=far.pk)
+    row = AccessLog.objects.get(action="denied", username="w")
+    assert (row.object_type, row.object_id) == ("organisation", str(far.pk))
+
+
+def test_back_office_refuses_a_role_that_does_not_fit_the_organisation(make_org: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    investor_org = make_org(kind="investor")
+    user = User(username="x", organisation=investor_org, role="field_worker")
+    user.set_password(TEST_PASSWORD)
+    with pytest.raises(ValidationError):
+        user.full_clean()

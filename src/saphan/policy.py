@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from saphan.accounts.roles import Role
 
@@ -95,8 +95,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     ),
 }
 
-#: Roles that the people of each kind of organisation may hold. Administrators and data
-#: protection officers may sit in any organisation.
+#: Roles that the people of each kind of organisation may hold. Administrators, data
+#: protection officers and analysts may sit in any organisation.
 _ANY_ORG = {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.ANALYST}
 ROLES_BY_ORGANISATION_KIND: dict[str, frozenset[Role]] = {
     "cso": frozenset(
@@ -161,11 +161,27 @@ def require(user: AnyUser | None, action: Action) -> None:
         raise PermissionDenied(action.value)
 
 
-def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M:
-    """Fetch one object through ``visible_to``: out of scope looks like not there."""
+def get_visible_or_404(
+    queryset: QuerySet[M], user: AnyUser, *, request: HttpRequest | None = None, **lookup: Any
+) -> M:
+    """Fetch one object through ``visible_to``: out of scope looks like not there.
+
+    When the object exists but is out of the user's scope, the refusal is written to the
+    access log (the response stays an indistinguishable 404).
+    """
     visible: Any = queryset
     obj = visible.visible_to(user).filter(**lookup).first()
     if obj is None:
+        if queryset.filter(**lookup).exists():
+            from saphan.audit.services import access_log_record
+
+            access_log_record(
+                user=user,
+                action="denied",
+                request=request,
+                object_type=queryset.model._meta.model_name or "",
+                object_id=str(next(iter(lookup.values()), "")),
+            )
         raise Http404
     return obj
 
@@ -235,6 +251,8 @@ def scope_access_log(qs: QS, user: AnyUser | None) -> QS:
     # A data protection officer reviews the access to their organisation's provinces.
     codes = province_codes_of(user) or set()
     own_code = getattr(getattr(user, "organisation", None), "code", "")
+    if not own_code:
+        return qs.filter(province_code__in=codes)
     return qs.filter(Q(province_code__in=codes) | Q(organisation_code=own_code))
 
 

@@ -2,7 +2,7 @@
 
 Development defaults are safe to run on a laptop; with ``SAPHAN_DEBUG`` off the
 process refuses to start while any production-critical setting is still a default
-(see ``saphan.core.checks`` and ``_require_production_secret`` below).
+(see ``_require_production_secret`` below).
 """
 
 from __future__ import annotations
@@ -175,6 +175,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("SAPHAN_LOGIN_RATE_LIMIT", "20/15m/ip,5/15m/key"),
 }
+#: Reverse proxies in front of the app (nginx = 1). X-Forwarded-For is trusted only then,
+#: for the access log's IP addresses and allauth's per-address login limit.
+SAPHAN_TRUSTED_PROXY_COUNT = int(os.environ.get("SAPHAN_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = SAPHAN_TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Saphan"
 

@@ -78,3 +78,23 @@ def test_data_protection_officer_sees_only_their_provinces(make_user: Any) -> No
     access_log_record(user=other, action="view", province_code="94")
     access_log_record(user=other, action="view", province_code="55")
     assert list(AccessLog.objects.visible_to(dpo).values_list("province_code", flat=True)) == ["55"]
+
+
+def test_dpo_without_organisation_does_not_see_anonymous_rows(make_user: Any) -> None:
+    from saphan.accounts.models import User
+
+    dpo = User.objects.create_user(username="lonely_dpo", role="data_protection_officer")
+    access_log_record(user=None, action="login_failed")
+    assert AccessLog.objects.visible_to(dpo).count() == 0
+
+
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(
+    client: Client, field_worker_nan: Any, settings: Any
+) -> None:
+    client.login(username=field_worker_nan.username, password=TEST_PASSWORD)
+    forged = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 10.0.0.9", "REMOTE_ADDR": "127.0.0.1"}
+    client.get("/provinces/94/", **forged)
+    assert AccessLog.objects.get(action="denied").ip_address == "127.0.0.1"
+    settings.SAPHAN_TRUSTED_PROXY_COUNT = 1
+    client.get("/provinces/94/", **forged)
+    assert AccessLog.objects.filter(action="denied").first().ip_address == "10.0.0.9"  # type: ignore[union-attr]

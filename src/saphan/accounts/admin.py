@@ -9,6 +9,10 @@ from saphan.accounts.models import ApiToken, User
 class SaphanUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "organisation", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "organisation__kind")
+    add_fieldsets = (
+        *(UserAdmin.add_fieldsets or ()),
+        ("Saphan", {"fields": ("organisation", "role")}),
+    )
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Saphan", {"fields": ("organisation", "role")}))
 
 

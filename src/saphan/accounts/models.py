@@ -60,6 +60,13 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == Role.ADMINISTRATOR
 
+    def clean(self) -> None:
+        # The back office (Django admin) saves through model forms: same rules as the UI.
+        super().clean()
+        from saphan.accounts.services import user_role_validate
+
+        user_role_validate(organisation=self.organisation, role=self.role)
+
     def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         # Administrators run the back office: every model permission there (the audit
         # log's admin still refuses add/change/delete for everyone).

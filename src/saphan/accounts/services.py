@@ -19,7 +19,7 @@ from saphan.core.errors import SaphanValidationError, field_error
 from saphan.orgs.models import Organisation
 
 
-def _validate_role(*, organisation: Organisation | None, role: str) -> None:
+def user_role_validate(*, organisation: Organisation | None, role: str) -> None:
     if role not in Role.values:
         raise SaphanValidationError({"role": _("Unknown role.")})
     if organisation is None:
@@ -53,7 +53,7 @@ def user_create(
         raise SaphanValidationError({"username": _("A username is required.")})
     if User.objects.filter(username__iexact=username).exists():
         raise SaphanValidationError({"username": _("This username is taken.")})
-    _validate_role(organisation=organisation, role=role)
+    user_role_validate(organisation=organisation, role=role)
     user = User(
         username=username.strip(),
         organisation=organisation,
@@ -87,7 +87,7 @@ def user_update(
     email: str = "",
     is_active: bool = True,
 ) -> User:
-    _validate_role(organisation=organisation, role=role)
+    user_role_validate(organisation=organisation, role=role)
     user.organisation = organisation
     user.role = role
     user.first_name = first_name

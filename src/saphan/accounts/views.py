@@ -45,7 +45,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, policy.Action.MANAGE_USERS)
     target = (
-        policy.get_visible_or_404(User.objects.all(), request.user, pk=pk)
+        policy.get_visible_or_404(User.objects.all(), request.user, request=request, pk=pk)
         if pk is not None
         else None
     )

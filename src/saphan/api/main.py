@@ -28,6 +28,9 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api-v1",
+    # The interactive docs page loads Swagger UI from a CDN; Saphan serves no CDN assets.
+    # The schema itself is at /api/v1/openapi.json.
+    docs_url=None,
 )
 
 

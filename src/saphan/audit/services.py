@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from saphan.audit.models import AccessAction, AccessLog
 
 if TYPE_CHECKING:
@@ -15,10 +17,13 @@ if TYPE_CHECKING:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind the documented reverse proxy, the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    proxies = getattr(settings, "SAPHAN_TRUSTED_PROXY_COUNT", 0)
+    forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [h for h in forwarded if h]
+    if proxies and len(forwarded) >= proxies:
+        # Each trusted proxy appends the address it saw; earlier entries can be forged.
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_log_record(

@@ -44,7 +44,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, policy.Action.MANAGE_ORGANISATIONS)
     organisation = (
-        policy.get_visible_or_404(Organisation.objects.all(), request.user, pk=pk)
+        policy.get_visible_or_404(Organisation.objects.all(), request.user, request=request, pk=pk)
         if pk is not None
         else None
     )
