@@ -256,9 +256,37 @@ def scope_access_log(qs: QS, user: AnyUser | None) -> QS:
     return qs.filter(Q(province_code__in=codes) | Q(organisation_code=own_code))
 
 
+def scope_persons(qs: QS, user: AnyUser | None) -> QS:
+    """People in the provinces the user works in, for roles that read person records.
+
+    Administrators, analysts and outcomes staff get nothing here: analysts see only
+    aggregates, outcomes parties see pseudonymous participants (their own context)."""
+    if Action.VIEW_PEOPLE not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    return qs if codes is None else qs.filter(province_id__in=codes)
+
+
+def scope_households(qs: QS, user: AnyUser | None) -> QS:
+    if Action.VIEW_PEOPLE not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    return qs if codes is None else qs.filter(province_id__in=codes)
+
+
+def can_see_sensitive(user: AnyUser | None, *, basis_active: bool) -> bool:
+    """Sensitive attributes show while consent or a legal basis holds; after withdrawal
+    only the data protection officer still sees them."""
+    if Action.VIEW_PEOPLE not in actions_of(user):
+        return False
+    return basis_active or Action.VIEW_WITHDRAWN_SENSITIVE in actions_of(user)
+
+
 _SCOPES = {
     "geo.province": scope_provinces,
     "orgs.organisation": scope_organisations,
     "accounts.user": scope_users,
     "audit.accesslog": scope_access_log,
+    "people.person": scope_persons,
+    "people.household": scope_households,
 }

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "saphan.audit",
     "saphan.api",
     "saphan.dashboard",
+    "saphan.people",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Our subclass creates every database, test databases included, with UTF-8 ctype:
     # pg_trgm makes no trigrams for Thai text under the C locale.
     DATABASES["default"]["ENGINE"] = "saphan.core.db.postgresql"
+    INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for name search
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -281,3 +283,82 @@ LOGGING = {
 }
 #: Administrators are sent to set up TOTP before anything else (turn off only in tests).
 SAPHAN_REQUIRE_ADMIN_MFA = _env_bool("SAPHAN_REQUIRE_ADMIN_MFA", True)
+
+# --- field encryption (crypto) ---
+# National ID numbers, other document numbers and phone numbers are encrypted at rest
+# (saphan.core.fields.EncryptedTextField) and found again through a keyed HMAC blind index
+# (saphan.core.crypto.blind_index). Two secrets, both from the environment:
+#
+#   SAPHAN_FIELD_KEYS       comma-separated Fernet keys (urlsafe base64 of 32 bytes, made
+#                           by `saphan keys generate`). The FIRST encrypts, every one
+#                           decrypts. To rotate: prepend a new key, run `saphan keys
+#                           rotate`, confirm with `saphan keys check --all`, then drop the
+#                           old key. Losing every key loses the data.
+#   SAPHAN_BLIND_INDEX_KEY  any random string of at least 32 characters (`saphan keys
+#                           generate --blind-index`). Changing it invalidates every stored
+#                           blind index.
+#
+# With SAPHAN_DEBUG on, a key left unset is derived from SECRET_KEY by HKDF-SHA256 with
+# its own label, so a laptop works out of the box. Those derived keys are for DEVELOPMENT
+# ONLY. With SAPHAN_DEBUG off the process refuses to start unless both are set and valid.
+
+
+def _field_encryption_settings() -> tuple[list[str], str]:
+    import base64
+    import binascii
+    import re
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def refuse(english: str, thai: str) -> ImproperlyConfigured:
+        return ImproperlyConfigured(f"{english} / {thai}")
+
+    def dev_key(label: str) -> bytes:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label.encode())
+        return hkdf.derive(SECRET_KEY.encode())
+
+    field_keys = _env_list("SAPHAN_FIELD_KEYS", "")
+    for number, key in enumerate(field_keys, start=1):
+        try:
+            valid = bool(re.fullmatch(r"[A-Za-z0-9_-]{43}=", key)) and (
+                len(base64.urlsafe_b64decode(key)) == 32
+            )
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise refuse(
+                f"SAPHAN_FIELD_KEYS entry {number} is not a Fernet key (urlsafe base64 of "
+                "32 bytes, 44 characters; make one with `saphan keys generate`).",
+                f"ค่าที่ {number} ใน SAPHAN_FIELD_KEYS ไม่ใช่คีย์ Fernet (urlsafe base64 ขนาด "
+                "32 ไบต์ ยาว 44 ตัวอักษร สร้างได้ด้วย `saphan keys generate`)",
+            )
+    blind_key = os.environ.get("SAPHAN_BLIND_INDEX_KEY", "").strip()
+    if blind_key and len(blind_key) < 32:
+        raise refuse(
+            "SAPHAN_BLIND_INDEX_KEY must be a random value of at least 32 characters.",
+            "SAPHAN_BLIND_INDEX_KEY ต้องเป็นค่าสุ่มยาวอย่างน้อย 32 ตัวอักษร",
+        )
+    if not DEBUG:
+        if not field_keys:
+            raise refuse(
+                "SAPHAN_FIELD_KEYS must list at least one Fernet key (make one with "
+                "`saphan keys generate`) when SAPHAN_DEBUG is off.",
+                "ต้องตั้งค่า SAPHAN_FIELD_KEYS เป็นคีย์ Fernet อย่างน้อยหนึ่งคีย์ (สร้างได้ด้วย "
+                "`saphan keys generate`) เมื่อปิด SAPHAN_DEBUG",
+            )
+        if not blind_key:
+            raise refuse(
+                "SAPHAN_BLIND_INDEX_KEY must be set to a random value of at least 32 "
+                "characters when SAPHAN_DEBUG is off.",
+                "ต้องตั้งค่า SAPHAN_BLIND_INDEX_KEY เป็นค่าสุ่มยาวอย่างน้อย 32 ตัวอักษรเมื่อปิด SAPHAN_DEBUG",
+            )
+    if not field_keys:  # development only (DEBUG is on here)
+        field_keys = [base64.urlsafe_b64encode(dev_key("saphan dev field key v1")).decode()]
+    if not blind_key:  # development only (DEBUG is on here)
+        blind_key = dev_key("saphan dev blind index key v1").hex()
+    return field_keys, blind_key
+
+
+SAPHAN_FIELD_KEYS, SAPHAN_BLIND_INDEX_KEY = _field_encryption_settings()
+# --- end field encryption ---

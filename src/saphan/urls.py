@@ -42,6 +42,7 @@ audit_patterns = (
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("provinces/<str:code>/", dashboard_views.province_detail, name="province"),
+    path("people/", include("saphan.people.urls")),
     path("manage/organisations/", include(orgs_patterns)),
     path("manage/users/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),

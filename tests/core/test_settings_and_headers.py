@@ -38,12 +38,16 @@ def test_production_mode_refuses_missing_allowed_hosts() -> None:
 
 
 def test_production_mode_starts_with_real_settings(tmp_path: object) -> None:
+    from cryptography.fernet import Fernet
+
     result = _start(
         {
             "SAPHAN_DEBUG": "0",
             "SAPHAN_SECRET_KEY": "k" * 60,
             "SAPHAN_ALLOWED_HOSTS": "saphan.example",
             "SAPHAN_HOME": str(tmp_path),
+            "SAPHAN_FIELD_KEYS": Fernet.generate_key().decode(),
+            "SAPHAN_BLIND_INDEX_KEY": "b" * 40,
         }
     )
     assert result.returncode == 0, result.stderr

@@ -87,11 +87,13 @@ def _register_routers() -> None:
     from saphan.audit.api import router as audit_router
     from saphan.geo.api import router as geo_router
     from saphan.orgs.api import router as orgs_router
+    from saphan.people.api import router as people_router
 
     api.add_router("/", accounts_router)
     api.add_router("/geo", geo_router)
     api.add_router("/organisations", orgs_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/persons", people_router)
 
 
 _register_routers()

@@ -28,3 +28,11 @@ def thaidate(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
 @register.simple_tag
 def can(user: Any, action: str) -> bool:
     return policy.can(user, policy.Action(action))
+
+
+@register.filter
+def birthdate(value: Any) -> str:
+    """A (possibly partial) date of birth: Buddhist Era in Thai, Common Era in English."""
+    if value is None:
+        return ""
+    return str(value.format(get_language() or "th"))

@@ -1,0 +1,669 @@
+"""Writes for the registry. Every write checks the policy, validates everything first,
+and saves inside one transaction, so a refused write leaves nothing half-saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from saphan import policy
+from saphan.accounts.models import User
+from saphan.audit.models import AccessAction
+from saphan.audit.services import access_log_record
+from saphan.core.crypto import blind_index
+from saphan.geo.models import Province, Subdistrict
+from saphan.people import choices as c
+from saphan.people.groups import groups_refresh_derived
+from saphan.people.identity import (
+    DocumentType,
+    document_number_normalise,
+    national_id_validate,
+)
+from saphan.people.models import (
+    Consent,
+    Disability,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonGroup,
+    PersonIdentifier,
+)
+from saphan.people.names import split_title
+from saphan.people.partialdate import PartialDate
+from saphan.people.search_text import search_text, thai_sort_key
+
+PHONE_PURPOSE = "phone"
+DISABILITY_CARD_PURPOSE = "disability_card"
+
+
+def identifier_index(doc_type: str, number: str) -> str:
+    return blind_index(number, purpose=f"id:{doc_type}")
+
+
+def phone_normalise(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if digits.startswith("66") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+@dataclass
+class PersonData:
+    """Everything the register and edit forms (and the API) can set on a person."""
+
+    given_name: str = ""
+    family_name: str = ""
+    title: str = ""
+    given_name_latin: str = ""
+    family_name_latin: str = ""
+    nickname: str = ""
+    sex: str = ""
+    birth_date: PartialDate | None = None
+    phone: str = ""
+    national_id: str = ""
+    other_documents: list[tuple[str, str]] = field(default_factory=list)
+    province_code: str = ""
+    registered_subdistrict_code: str = ""
+    registered_address: str = ""
+    current_subdistrict_code: str = ""
+    current_address: str = ""
+    no_fixed_address: bool = False
+    last_seen_place: str = ""
+    work_status: str = ""
+    income_band: str = ""
+    dependants_under_18: int | None = None
+    declared_groups: list[str] = field(default_factory=list)
+    # Sensitive (PDPA s.26):
+    chronic_illness: bool | None = None
+    chronic_illness_note: str = ""
+    bedridden: bool | None = None
+    civil_status: str = ""
+    verification_stage: str = ""
+    religion: str = ""
+    ethnicity: str = ""
+    gender_identity: str = ""
+    disabilities: list[tuple[str, str]] = field(default_factory=list)
+    disability_card_number: str = ""
+    disability_card_expiry: dt.date | None = None
+    legal_basis: str = ""
+    legal_basis_note: str = ""
+
+    def has_sensitive(self) -> bool:
+        return any(
+            getattr(self, name) not in (None, "", False) for name in c.SENSITIVE_FIELDS
+        ) or bool(self.disabilities or self.disability_card_number)
+
+
+@dataclass
+class ConsentData:
+    purpose: str
+    given_on: dt.date
+    covers_basic: bool = True
+    covers_sensitive: bool = False
+    covers_sharing: bool = False
+    given_by: str = c.ConsentGiver.SELF
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+
+
+def person_data_from(person: Person) -> PersonData:
+    """The current values of a person, as PersonData (the base of a partial update)."""
+    current_id = person.identifiers.filter(
+        is_current=True, doc_type=DocumentType.NATIONAL_ID
+    ).first()
+    return PersonData(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        title=person.title,
+        given_name_latin=person.given_name_latin,
+        family_name_latin=person.family_name_latin,
+        nickname=person.nickname,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        national_id=current_id.number if current_id else "",
+        province_code=person.province_id,
+        registered_subdistrict_code=person.registered_subdistrict_id or "",
+        registered_address=person.registered_address,
+        current_subdistrict_code=person.current_subdistrict_id or "",
+        current_address=person.current_address,
+        no_fixed_address=person.no_fixed_address,
+        last_seen_place=person.last_seen_place,
+        work_status=person.work_status,
+        income_band=person.income_band,
+        dependants_under_18=person.dependants_under_18,
+        declared_groups=list(
+            person.groups.exclude(source=c.GroupSource.DERIVED).values_list("group", flat=True)
+        ),
+        chronic_illness=person.chronic_illness,
+        chronic_illness_note=person.chronic_illness_note,
+        bedridden=person.bedridden,
+        civil_status=person.civil_status,
+        verification_stage=person.verification_stage,
+        religion=person.religion,
+        ethnicity=person.ethnicity,
+        gender_identity=person.gender_identity,
+        disabilities=list(person.disabilities.values_list("disability_type", "severity")),
+        disability_card_number=person.disability_card_number,
+        disability_card_expiry=person.disability_card_expiry,
+        legal_basis=person.legal_basis,
+        legal_basis_note=person.legal_basis_note,
+    )
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: dict[str, list[ValidationError]] = {}
+
+    def add(self, field_name: str, message: Any, /, **params: Any) -> None:
+        self.items.setdefault(field_name, []).append(
+            ValidationError(message, params=params or None)
+        )
+
+    def absorb(self, error: ValidationError) -> None:
+        for name, errors in error.error_dict.items() if hasattr(error, "error_dict") else ():
+            self.items.setdefault(name, []).extend(errors)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationError(self.items)
+
+
+def _choice(errors: _Errors, name: str, value: str, choices: type[Any]) -> None:
+    if value and value not in choices.values:
+        errors.add(name, _("Unknown value “%(value)s”."), value=value)
+
+
+def _subdistrict(errors: _Errors, name: str, code: str) -> Subdistrict | None:
+    if not code:
+        return None
+    found = Subdistrict.objects.select_related("district", "province").filter(code=code).first()
+    if found is None:
+        errors.add(name, _("Unknown subdistrict code %(code)s."), code=code)
+    return found
+
+
+@dataclass
+class _Checked:
+    registered: Subdistrict | None
+    current: Subdistrict | None
+    province: Province | None
+    national_id: str
+    national_id_index: str
+    documents: list[tuple[str, str, str]]  # doc type, number, index
+
+
+def _validate(
+    data: PersonData, *, user: User, person: Person | None, consent: ConsentData | None
+) -> _Checked:
+    errors = _Errors()
+    if not data.title:
+        data.title, data.given_name = split_title(data.given_name)
+    if not data.given_name.strip():
+        errors.add("given_name", _("The given name is required."))
+    for name, choices in (
+        ("sex", c.Sex),
+        ("work_status", c.WorkStatus),
+        ("income_band", c.IncomeBand),
+        ("civil_status", c.CivilStatus),
+        ("verification_stage", c.VerificationStage),
+        ("religion", c.Religion),
+        ("gender_identity", c.GenderIdentity),
+        ("legal_basis", c.LegalBasis),
+    ):
+        _choice(errors, name, getattr(data, name), choices)
+    if data.birth_date is not None and data.birth_date.earliest() > timezone.localdate():
+        errors.add("birth_date", _("This date is in the future."))
+
+    registered = _subdistrict(errors, "registered_subdistrict", data.registered_subdistrict_code)
+    current = _subdistrict(errors, "current_subdistrict", data.current_subdistrict_code)
+    province = None
+    code = (
+        (current.province_id if current else None)
+        or (registered.province_id if registered else None)
+        or data.province_code
+    )
+    if not code:
+        errors.add(
+            "province",
+            _(
+                "Give a subdistrict of the address, or the province where "
+                "the person is served (for people with no fixed address)."
+            ),
+        )
+    else:
+        province = Province.objects.filter(code=code).first()
+        if province is None:
+            errors.add("province", _("Unknown province code %(code)s."), code=code)
+        else:
+            scope = policy.province_codes_of(user)
+            if scope is not None and province.code not in scope:
+                errors.add(
+                    "province",
+                    _("You do not work in the province of %(name)s."),
+                    name=province.name,
+                )
+
+    national_id = ""
+    national_index = ""
+    if data.national_id.strip():
+        try:
+            national_id = national_id_validate(data.national_id, field="national_id")
+        except ValidationError as exc:
+            errors.absorb(exc)
+        else:
+            national_index = identifier_index(DocumentType.NATIONAL_ID, national_id)
+            clash = PersonIdentifier.objects.filter(
+                doc_type=DocumentType.NATIONAL_ID, number_index=national_index, is_current=True
+            )
+            if person is not None:
+                clash = clash.exclude(person=person)
+            if clash.exists():
+                errors.add(
+                    "national_id",
+                    _(
+                        "A person with this ID is already registered. "
+                        "Search for them instead of registering again."
+                    ),
+                )
+    documents: list[tuple[str, str, str]] = []
+    for doc_type, number in data.other_documents:
+        if doc_type not in DocumentType.values or doc_type == DocumentType.NATIONAL_ID:
+            errors.add(
+                "other_documents", _("Unknown kind of document “%(value)s”."), value=doc_type
+            )
+            continue
+        normalised = document_number_normalise(number)
+        if not normalised:
+            continue
+        index = identifier_index(doc_type, normalised)
+        clash = PersonIdentifier.objects.filter(
+            doc_type=doc_type, number_index=index, is_current=True
+        )
+        if person is not None:
+            clash = clash.exclude(person=person)
+        if clash.exists():
+            errors.add(
+                "other_documents", _("A person with this document number is already registered.")
+            )
+        documents.append((doc_type, normalised, index))
+
+    for group in data.declared_groups:
+        if group not in c.PopulationGroup.values:
+            errors.add("groups", _("Unknown group “%(value)s”."), value=group)
+        elif group in c.DERIVED_GROUPS:
+            errors.add(
+                "groups",
+                _(
+                    "“%(group)s” is worked out from age or disability records; "
+                    "it cannot be declared."
+                ),
+                group=c.PopulationGroup(group).label,
+            )
+    for disability_type, severity in data.disabilities:
+        _choice(errors, "disabilities", disability_type, c.DisabilityType)
+        _choice(errors, "disabilities", severity, c.Severity)
+
+    if data.has_sensitive():
+        today = timezone.localdate()
+        consent_now = consent is not None and consent.covers_sensitive and consent.given_on <= today
+        consent_before = (
+            person is not None
+            and person.consents.active_on(today).filter(covers_sensitive=True).exists()
+        )
+        if not (consent_now or consent_before or data.legal_basis):
+            for name in c.SENSITIVE_FIELDS:
+                if getattr(data, name) not in (None, "", False):
+                    errors.add(
+                        name,
+                        _(
+                            "Sensitive data needs the person's consent for "
+                            "sensitive data, or a recorded legal basis."
+                        ),
+                    )
+            if data.disabilities or data.disability_card_number:
+                errors.add(
+                    "disabilities",
+                    _(
+                        "Sensitive data needs the person's consent for "
+                        "sensitive data, or a recorded legal basis."
+                    ),
+                )
+    if data.legal_basis and not data.legal_basis_note.strip():
+        errors.add("legal_basis_note", _("Name the agency and the law it acts under."))
+    if consent is not None:
+        if not consent.purpose.strip():
+            errors.add("consent_purpose", _("Say what the consent is for."))
+        if consent.given_on > timezone.localdate():
+            errors.add("consent_given_on", _("This date is in the future."))
+        if consent.given_by == c.ConsentGiver.GUARDIAN and not consent.guardian_name.strip():
+            errors.add("guardian_name", _("Give the guardian's name."))
+    errors.raise_if_any()
+    return _Checked(registered, current, province, national_id, national_index, documents)
+
+
+def _apply(person: Person, data: PersonData, checked: _Checked) -> None:
+    simple = (
+        "title",
+        "given_name",
+        "family_name",
+        "given_name_latin",
+        "family_name_latin",
+        "nickname",
+        "sex",
+        "registered_address",
+        "current_address",
+        "no_fixed_address",
+        "last_seen_place",
+        "work_status",
+        "income_band",
+        "dependants_under_18",
+        "chronic_illness",
+        "chronic_illness_note",
+        "bedridden",
+        "civil_status",
+        "verification_stage",
+        "religion",
+        "ethnicity",
+        "gender_identity",
+        "disability_card_expiry",
+        "legal_basis",
+        "legal_basis_note",
+    )
+    for name in simple:
+        value = getattr(data, name)
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    birth = data.birth_date
+    person.birth_year = birth.year if birth else None
+    person.birth_month = birth.month if birth else None
+    person.birth_day = birth.day if birth else None
+    phone = phone_normalise(data.phone)
+    person.phone = phone
+    person.phone_index = blind_index(phone, purpose=PHONE_PURPOSE) if phone else ""
+    card = document_number_normalise(data.disability_card_number)
+    person.disability_card_number = card
+    person.disability_card_index = (
+        blind_index(card, purpose=DISABILITY_CARD_PURPOSE) if card else ""
+    )
+    person.registered_subdistrict = checked.registered
+    person.current_subdistrict = checked.current
+    assert checked.province is not None  # _validate refuses a missing province
+    person.province = checked.province
+    located = checked.current or checked.registered
+    person.district_id = located.district_id if located else None
+    person.name_search = search_text(
+        person.given_name,
+        person.family_name,
+        person.nickname,
+        person.given_name_latin,
+        person.family_name_latin,
+    )
+    person.name_sort = thai_sort_key(f"{person.given_name} {person.family_name}")
+
+
+def _sync_identifiers(person: Person, checked: _Checked) -> None:
+    wanted = []
+    if checked.national_id:
+        wanted.append(
+            (DocumentType.NATIONAL_ID.value, checked.national_id, checked.national_id_index)
+        )
+    wanted += checked.documents
+    wanted_keys = {(t, i) for t, _n, i in wanted}
+    today = timezone.localdate()
+    for old in person.identifiers.filter(is_current=True):
+        replaced = (
+            old.doc_type == DocumentType.NATIONAL_ID
+            and checked.national_id
+            and (old.doc_type, old.number_index) not in wanted_keys
+        )
+        if replaced:
+            # A new number (e.g. after nationality verification): keep the old one as history.
+            old.is_current = False
+            old.valid_to = today
+            old.save(update_fields=["is_current", "valid_to"])
+    existing = set(
+        person.identifiers.filter(is_current=True).values_list("doc_type", "number_index")
+    )
+    for doc_type, number, index in wanted:
+        if (doc_type, index) not in existing:
+            PersonIdentifier.objects.create(
+                person=person,
+                doc_type=doc_type,
+                number=number,
+                number_index=index,
+                last4=number[-4:],
+                valid_from=today,
+            )
+
+
+def _sync_groups_and_disabilities(person: Person, data: PersonData, user: User) -> None:
+    declared = set(data.declared_groups)
+    person.groups.exclude(source=c.GroupSource.DERIVED).exclude(group__in=declared).delete()
+    have = set(person.groups.values_list("group", flat=True))
+    PersonGroup.objects.bulk_create(
+        [
+            PersonGroup(person=person, group=g, source=c.GroupSource.DECLARED, recorded_by=user)
+            for g in sorted(declared - have)
+        ]
+    )
+    wanted = dict(data.disabilities)
+    person.disabilities.exclude(disability_type__in=wanted).delete()
+    for disability_type, severity in wanted.items():
+        Disability.objects.update_or_create(
+            person=person, disability_type=disability_type, defaults={"severity": severity}
+        )
+    groups_refresh_derived(person_ids=[person.pk])
+
+
+def person_sensitive_basis_refresh(person: Person) -> str:
+    today = timezone.localdate()
+    if person.consents.active_on(today).filter(covers_sensitive=True).exists():
+        basis = c.SensitiveBasis.CONSENT
+    elif person.legal_basis:
+        basis = c.SensitiveBasis.LEGAL
+    else:
+        basis = c.SensitiveBasis.NONE
+    if person.sensitive_basis != basis:
+        person.sensitive_basis = basis
+        Person.objects.filter(pk=person.pk).update(sensitive_basis=basis)
+    return basis
+
+
+def _require_edit(user: User) -> None:
+    if not policy.can(user, policy.Action.EDIT_PEOPLE):
+        raise PermissionDenied("edit_people")
+
+
+@transaction.atomic
+def person_register(
+    *, user: User, data: PersonData, consent: ConsentData | None = None, request: Any = None
+) -> Person:
+    _require_edit(user)
+    checked = _validate(data, user=user, person=None, consent=consent)
+    assert user.organisation is not None  # EDIT_PEOPLE roles always belong to one
+    person = Person(organisation=user.organisation, created_by=user)
+    _apply(person, data, checked)
+    person.save()
+    _sync_identifiers(person, checked)
+    if consent is not None:
+        consent_record(user=user, person=person, data=consent, request=request, log=False)
+    _sync_groups_and_disabilities(person, data, user)
+    person_sensitive_basis_refresh(person)
+    access_log_record(
+        user=user,
+        action=AccessAction.CREATE,
+        request=request,
+        object_type="person",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, user: User, person: Person, data: PersonData, request: Any = None) -> Person:
+    _require_edit(user)
+    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("out_of_scope")
+    checked = _validate(data, user=user, person=person, consent=None)
+    _apply(person, data, checked)
+    person.save()
+    _sync_identifiers(person, checked)
+    _sync_groups_and_disabilities(person, data, user)
+    person_sensitive_basis_refresh(person)
+    access_log_record(
+        user=user,
+        action=AccessAction.UPDATE,
+        request=request,
+        object_type="person",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+    )
+    return person
+
+
+def person_patch(
+    *, user: User, person: Person, changes: dict[str, Any], request: Any = None
+) -> Person:
+    """Apply only the given fields (API PATCH) on top of the person's current values."""
+    data = person_data_from(person)
+    known = {f.name for f in fields(PersonData)}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ValidationError({name: ValidationError(_("Unknown field.")) for name in unknown})
+    for name, value in changes.items():
+        setattr(data, name, value)
+    return person_update(user=user, person=person, data=data, request=request)
+
+
+@transaction.atomic
+def consent_record(
+    *, user: User, person: Person, data: ConsentData, request: Any = None, log: bool = True
+) -> Consent:
+    if not data.purpose.strip():
+        raise ValidationError(
+            {"consent_purpose": ValidationError(_("Say what the consent is for."))}
+        )
+    if data.given_on > timezone.localdate():
+        raise ValidationError(
+            {"consent_given_on": ValidationError(_("This date is in the future."))}
+        )
+    if data.given_by == c.ConsentGiver.GUARDIAN and not data.guardian_name.strip():
+        raise ValidationError({"guardian_name": ValidationError(_("Give the guardian's name."))})
+    assert user.organisation is not None
+    consent = Consent.objects.create(
+        person=person,
+        purpose=data.purpose.strip(),
+        covers_basic=data.covers_basic,
+        covers_sensitive=data.covers_sensitive,
+        covers_sharing=data.covers_sharing,
+        given_by=data.given_by,
+        guardian_name=data.guardian_name,
+        guardian_relationship=data.guardian_relationship,
+        given_on=data.given_on,
+        recorded_by=user,
+        organisation=user.organisation,
+    )
+    person_sensitive_basis_refresh(person)
+    if log:
+        access_log_record(
+            user=user,
+            action=AccessAction.UPDATE,
+            request=request,
+            object_type="consent",
+            object_id=str(person.uid),
+            province_code=person.province_id,
+            detail={"event": "given"},
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, user: User, consent: Consent, on: dt.date | None = None, request: Any = None
+) -> Consent:
+    _require_edit(user)
+    person = consent.person
+    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("out_of_scope")
+    if consent.withdrawn_on is not None:
+        raise ValidationError(
+            {"withdrawn_on": ValidationError(_("This consent was already withdrawn."))}
+        )
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    person_sensitive_basis_refresh(person)
+    access_log_record(
+        user=user,
+        action=AccessAction.UPDATE,
+        request=request,
+        object_type="consent",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+        detail={"event": "withdrawn", "consent": consent.pk},
+    )
+    return consent
+
+
+@transaction.atomic
+def household_create(
+    *,
+    user: User,
+    person: Person,
+    subdistrict_code: str = "",
+    address: str = "",
+    request: Any = None,
+) -> Household:
+    """Start a household with ``person`` as its head."""
+    _require_edit(user)
+    assert user.organisation is not None
+    subdistrict = (
+        Subdistrict.objects.filter(code=subdistrict_code).first()
+        if subdistrict_code
+        else person.current_subdistrict or person.registered_subdistrict
+    )
+    household = Household.objects.create(
+        province=person.province,
+        subdistrict=subdistrict,
+        address=address or person.current_address or person.registered_address,
+        organisation=user.organisation,
+    )
+    household_add_member(
+        user=user, household=household, person=person, relationship=c.Relationship.HEAD
+    )
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, user: User, household: Household, person: Person, relationship: str
+) -> HouseholdMember:
+    _require_edit(user)
+    visible = Person.objects.visible_to(user)
+    if not visible.filter(pk=person.pk).exists():
+        raise PermissionDenied("out_of_scope")
+    if relationship not in c.Relationship.values:
+        raise ValidationError({"relationship": ValidationError(_("Unknown relationship."))})
+    if (
+        relationship == c.Relationship.HEAD
+        and household.members.filter(until__isnull=True, relationship=c.Relationship.HEAD)
+        .exclude(person=person)
+        .exists()
+    ):
+        raise ValidationError(
+            {"relationship": ValidationError(_("This household already has a head."))}
+        )
+    today = timezone.localdate()
+    HouseholdMember.objects.filter(person=person, until__isnull=True).exclude(
+        household=household
+    ).update(until=today)
+    member, _created = HouseholdMember.objects.update_or_create(
+        household=household, person=person, until=None, defaults={"relationship": relationship}
+    )
+    return member

@@ -1,0 +1,330 @@
+"""Pages of the registry: search, register, person detail with tabs, edit, consent,
+household. Thin: parsing in forms, rules in services, reads in selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saphan import policy
+from saphan.audit.models import AccessAction
+from saphan.audit.services import access_log_record
+from saphan.core.forms import apply_service_errors
+from saphan.core.http import is_htmx, signed_in_user
+from saphan.geo.models import District, Province
+from saphan.people import choices as c
+from saphan.people.forms import ConsentForm, PersonForm, SearchForm, person_form_initial
+from saphan.people.identity import national_id_category, national_id_validate
+from saphan.people.models import Household, Person
+from saphan.people.partialdate import partial_date_parse
+from saphan.people.selectors import masked_query, person_present, person_search, sensitive_values
+from saphan.people.services import (
+    consent_record,
+    consent_withdraw,
+    household_add_member,
+    household_create,
+    person_data_from,
+    person_register,
+    person_update,
+)
+
+TABS = ("identity", "household", "groups", "attributes", "consent", "history")
+
+
+def _person_or_404(request: HttpRequest, uid: str) -> Person:
+    return policy.get_visible_or_404(
+        Person.objects.select_related(
+            "province", "district", "registered_subdistrict", "current_subdistrict", "organisation"
+        ),
+        signed_in_user(request),
+        request=request,
+        uid=uid,
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    policy.require(user, policy.Action.VIEW_PEOPLE)
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid() and any(form.cleaned_data.values()):
+        d = form.cleaned_data
+        result = person_search(
+            user=user,
+            q=d["q"],
+            province=d["province"],
+            district=d["district"],
+            group=d["group"],
+            age_band=d["age_band"],
+        )
+        access_log_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            request=request,
+            object_type="person",
+            province_code=d["province"],
+            query=masked_query(d["q"]),
+            detail={
+                "filters": {k: v for k, v in d.items() if v and k != "q"},
+                "results": result.total,
+            },
+        )
+    provinces = Province.objects.visible_to(user).order_by("name_th")
+    template = "people/_results.html" if is_htmx(request) else "people/search.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "result": result,
+            "provinces": provinces,
+            "groups": c.PopulationGroup.choices,
+        },
+    )
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    policy.require(user, policy.Action.EDIT_PEOPLE)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_register(
+                user=user, data=form.person_data(), consent=form.consent_data(), request=request
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Registered %(name)s.") % {"name": person.full_name})
+            return redirect("people:detail", uid=person.uid)
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+def _form_errors(form: PersonForm, exc: ValidationError) -> None:
+    renamed = {
+        "registered_subdistrict": "registered_subdistrict",
+        "other_documents": "other_document_number",
+        "groups": "groups",
+        "disabilities": "disability_types",
+        "consent_purpose": None,
+        "consent_given_on": None,
+    }
+    if hasattr(exc, "error_dict"):
+        exc = ValidationError(
+            {renamed.get(k, k) or "__all__": v for k, v in exc.error_dict.items()}
+        )
+    apply_service_errors(form, exc)
+
+
+@login_required
+def edit(request: HttpRequest, uid: str) -> HttpResponse:
+    user = signed_in_user(request)
+    policy.require(user, policy.Action.EDIT_PEOPLE)
+    person = _person_or_404(request, uid)
+    current = person_data_from(person)
+    form = PersonForm(request.POST or None, initial=person_form_initial(current))
+    for name in (
+        "consent_given",
+        "consent_sensitive",
+        "consent_sharing",
+        "consent_by_guardian",
+        "guardian_name",
+    ):
+        form.fields.pop(name)
+    if not person_present(person=person, user=user).sensitive_visible:
+        for name in PersonForm.SECTIONS["sensitive"]:
+            form.fields.pop(name, None)
+    if request.method == "POST" and form.is_valid():
+        data = form.person_data()
+        if "religion" not in form.fields:  # sensitive fields hidden: keep what is stored
+            for name in (
+                *c.SENSITIVE_FIELDS,
+                "disabilities",
+                "disability_card_number",
+                "disability_card_expiry",
+                "legal_basis",
+                "legal_basis_note",
+            ):
+                setattr(data, name, getattr(current, name))
+        try:
+            person_update(user=user, person=person, data=data, request=request)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", uid=person.uid)
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+def detail(request: HttpRequest, uid: str) -> HttpResponse:
+    user = signed_in_user(request)
+    person = _person_or_404(request, uid)
+    tab = request.GET.get("tab", "identity")
+    tab = tab if tab in TABS else "identity"
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="person",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+        purpose=request.GET.get("purpose", ""),
+        detail={"tab": tab},
+    )
+    view = person_present(person=person, user=user)
+    context: dict[str, object] = {
+        "view": view,
+        "person": person,
+        "tab": tab,
+        "tabs": TABS,
+        "sensitive": sensitive_values(view),
+    }
+    national = next(
+        (i for i in view.identifiers if i.doc_type == "national_id" and i.is_current), None
+    )
+    if national is not None and not national.masked:
+        digits = national.number.replace("-", "")
+        context["id_category"] = national_id_category(digits)
+    if tab == "household":
+        membership = (
+            person.memberships.filter(until__isnull=True).select_related("household").first()
+        )
+        context["household"] = membership.household if membership else None
+        if membership:
+            context["members"] = membership.household.members.filter(
+                until__isnull=True
+            ).select_related("person")
+    elif tab == "groups":
+        context["groups"] = person.groups.order_by("group")
+    elif tab == "consent":
+        context["consents"] = person.consents.all()
+        context["consent_form"] = ConsentForm(initial={"given_on": timezone.localdate()})
+    elif tab == "history":
+        context["history"] = person.history.select_related("history_user").order_by(
+            "-history_date"
+        )[:100]
+    template = "people/_tab.html" if is_htmx(request) else "people/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def consent_add(request: HttpRequest, uid: str) -> HttpResponse:
+    user = signed_in_user(request)
+    policy.require(user, policy.Action.EDIT_PEOPLE)
+    person = _person_or_404(request, uid)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_record(user=user, person=person, data=form.consent_data(), request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Consent recorded."))
+    else:
+        messages.error(request, _("The consent was not saved: check the fields."))
+    return redirect(f"/people/{person.uid}/?tab=consent")
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, uid: str, consent_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    person = _person_or_404(request, uid)
+    consent = get_object_or_404(person.consents, pk=consent_id)
+    try:
+        consent_withdraw(user=user, consent=consent, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Consent withdrawn. Sensitive data is now hidden."))
+    return redirect(f"/people/{person.uid}/?tab=consent")
+
+
+@login_required
+@require_POST
+def household_start(request: HttpRequest, uid: str) -> HttpResponse:
+    user = signed_in_user(request)
+    person = _person_or_404(request, uid)
+    household = household_create(user=user, person=person, request=request)
+    return redirect("people:household", uid=household.uid)
+
+
+@login_required
+def household_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    user = signed_in_user(request)
+    household = policy.get_visible_or_404(
+        Household.objects.select_related("province", "subdistrict"), user, request=request, uid=uid
+    )
+    if request.method == "POST":
+        member = _person_or_404(request, request.POST.get("person", ""))
+        try:
+            household_add_member(
+                user=user,
+                household=household,
+                person=member,
+                relationship=request.POST.get("relationship", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Added to the household."))
+        return redirect("people:household", uid=household.uid)
+    members = household.members.filter(until__isnull=True).select_related("person")
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="household",
+        object_id=str(household.uid),
+        province_code=household.province_id,
+    )
+    return render(
+        request,
+        "people/household.html",
+        {
+            "household": household,
+            "members": members,
+            "relationships": c.Relationship.choices,
+            "candidates": person_search(
+                user=user, province=household.province_id, q=request.GET.get("q", ""), limit=20
+            ).people
+            if request.GET.get("q")
+            else [],
+        },
+    )
+
+
+@login_required
+def check_field(request: HttpRequest) -> HttpResponse:
+    """Inline validation while typing (htmx): one field, one message, nothing saved."""
+    name = request.GET.get("field", "")
+    value = request.GET.get(name, "").strip()
+    message = ""
+    ok = ""
+    try:
+        if name == "national_id" and value:
+            digits = national_id_validate(value)
+            ok = national_id_category(digits).label(request.LANGUAGE_CODE)
+        elif name == "birth_date" and value:
+            parsed = partial_date_parse(value, today=timezone.localdate())
+            ok = parsed.format(request.LANGUAGE_CODE)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    return render(request, "people/_check.html", {"message": message, "ok": ok})
+
+
+@login_required
+def districts_options(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("province", "")
+    districts = District.objects.filter(province_id=code).order_by("name_th") if code else []
+    return render(request, "people/_district_options.html", {"districts": districts})
