@@ -27,6 +27,8 @@ class ProvinceSummary:
     organisations: list[Organisation]
     organisations_by_kind: dict[str, int] = field(default_factory=dict)
     user_count: int = 0
+    person_count: int | None = None
+    people_by_group: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -36,12 +38,35 @@ class HomeSummary:
     all_provinces: bool
     organisation_count: int
     colleague_count: int
+    person_count: int | None = None  # None: the role reads no person records
+    people_by_group: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _people_counts(user: UserType, **filters: object) -> tuple[int | None, list[tuple[str, int]]]:
+    from saphan import policy
+    from saphan.people.choices import PopulationGroup
+    from saphan.people.models import Person, PersonGroup
+
+    if not policy.can(user, policy.Action.VIEW_PEOPLE):
+        return None, []
+    people = Person.objects.visible_to(user).filter(**filters)
+    rows = dict(
+        PersonGroup.objects.filter(person__in=people.values("pk"))
+        .values_list("group")
+        .annotate(n=Count("pk"))
+        .values_list("group", "n")
+    )
+    labels = dict(PopulationGroup.choices)
+    return people.count(), [(str(labels[g]), rows.get(g, 0)) for g in PopulationGroup.values]
 
 
 def home_summary(*, user: UserType) -> HomeSummary:
     provinces = Province.objects.visible_to(user)
     all_provinces = provinces.count() == Province.objects.count()
+    person_count, by_group = _people_counts(user)
     return HomeSummary(
+        person_count=person_count,
+        people_by_group=by_group,
         organisation=user.organisation,
         provinces=list(provinces.order_by("name_th") if not all_provinces else provinces.project()),
         all_provinces=all_provinces,
@@ -60,7 +85,10 @@ def province_summary(*, province: Province, user: UserType) -> ProvinceSummary:
     for org in organisations:
         label = str(org.get_kind_display())
         by_kind[label] = by_kind.get(label, 0) + 1
+    person_count, by_group = _people_counts(user, province=province)
     return ProvinceSummary(
+        person_count=person_count,
+        people_by_group=by_group,
         province=province,
         district_count=District.objects.filter(province=province).count(),
         subdistrict_count=province.subdistricts.count(),

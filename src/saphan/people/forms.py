@@ -82,7 +82,7 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     registered_subdistrict = forms.CharField(
-        label=_("House-registration address: subdistrict code"),
+        label=_("House-registration address: subdistrict"),
         required=False,
         max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -91,7 +91,7 @@ class PersonForm(forms.Form):
         label=_("House-registration address: house and village"), required=False, max_length=300
     )
     current_subdistrict = forms.CharField(
-        label=_("Current address: subdistrict code"),
+        label=_("Current address: subdistrict"),
         required=False,
         max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -101,8 +101,8 @@ class PersonForm(forms.Form):
     )
     no_fixed_address = forms.BooleanField(label=_("No fixed address"), required=False)
     last_seen_place = forms.CharField(label=_("Last seen at"), required=False, max_length=300)
-    province = forms.CharField(
-        label=_("Province code (when there is no address)"), required=False, max_length=2
+    province = forms.ChoiceField(
+        label=_("Province (when there is no address)"), required=False, choices=[]
     )
     groups = forms.MultipleChoiceField(
         label=_("Groups (declared)"),
@@ -176,6 +176,15 @@ class PersonForm(forms.Form):
     legal_basis_note = forms.CharField(
         label=_("Legal basis: agency and law"), required=False, max_length=300
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from saphan.geo.models import Province
+
+        provinces = Province.objects.visible_to(user) if user is not None else Province.objects
+        self.fields["province"].choices = _BLANK + [  # type: ignore[attr-defined]
+            (p.code, p.name) for p in provinces.order_by("name_th")
+        ]
 
     SECTIONS = {
         "identity": (

@@ -179,7 +179,12 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.title, self.given_name, self.family_name) if p)
+        # Thai writes the title joined to the given name (นายสมชาย); Latin titles take a space.
+        title = self.title
+        if title and not ("\u0e00" <= title[0] <= "\u0e7f"):
+            title += " "
+        given = f"{title}{self.given_name}"
+        return f"{given} {self.family_name}".strip()
 
     @property
     def birth_date(self) -> PartialDate | None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.register, name="register"),
     path("check/", views.check_field, name="check"),
     path("districts/", views.districts_options, name="districts"),
+    path("subdistricts/", views.subdistricts_options, name="subdistricts"),
     path("households/<uuid:uid>/", views.household_detail, name="household"),
     path("<uuid:uid>/", views.detail, name="detail"),
     path("<uuid:uid>/edit/", views.edit, name="edit"),

@@ -17,7 +17,7 @@ from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.core.forms import apply_service_errors
 from saphan.core.http import is_htmx, signed_in_user
-from saphan.geo.models import District, Province
+from saphan.geo.models import District, Province, Subdistrict
 from saphan.people import choices as c
 from saphan.people.forms import ConsentForm, PersonForm, SearchForm, person_form_initial
 from saphan.people.identity import national_id_category, national_id_validate
@@ -94,7 +94,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     policy.require(user, policy.Action.EDIT_PEOPLE)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             person = person_register(
@@ -129,8 +129,18 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
     user = signed_in_user(request)
     policy.require(user, policy.Action.EDIT_PEOPLE)
     person = _person_or_404(request, uid)
+    if request.method == "GET":
+        access_log_record(
+            user=user,
+            action=AccessAction.VIEW,
+            request=request,
+            object_type="person",
+            object_id=str(person.uid),
+            province_code=person.province_id,
+            detail={"page": "edit"},
+        )
     current = person_data_from(person)
-    form = PersonForm(request.POST or None, initial=person_form_initial(current))
+    form = PersonForm(request.POST or None, initial=person_form_initial(current), user=user)
     for name in (
         "consent_given",
         "consent_sensitive",
@@ -324,7 +334,14 @@ def check_field(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def subdistricts_options(request: HttpRequest) -> HttpResponse:
+    code = next((v for k, v in request.GET.items() if k.endswith("district")), "")
+    subdistricts = Subdistrict.objects.filter(district_id=code).order_by("name_th") if code else []
+    return render(request, "people/_subdistrict_options.html", {"subdistricts": subdistricts})
+
+
+@login_required
 def districts_options(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("province", "")
+    code = next((v for k, v in request.GET.items() if k.endswith("province")), "")
     districts = District.objects.filter(province_id=code).order_by("name_th") if code else []
     return render(request, "people/_district_options.html", {"districts": districts})
