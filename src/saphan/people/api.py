@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from saphan import policy
 from saphan.api.auth import api_user
@@ -16,7 +16,13 @@ from saphan.people import choices as c
 from saphan.people.models import Person
 from saphan.people.partialdate import BE_OFFSET, PartialDate
 from saphan.people.selectors import masked_query, person_present, person_search, sensitive_values
-from saphan.people.services import ConsentData, PersonData, person_patch, person_register
+from saphan.people.services import (
+    ConsentData,
+    PersonData,
+    person_access_record,
+    person_patch,
+    person_register,
+)
 
 router = Router(tags=["persons"])
 
@@ -258,13 +264,11 @@ def person_list(
 def person_detail(request: HttpRequest, person_id: str) -> dict[str, Any]:
     user = api_user(request)
     person = _get(request, person_id)
-    access_log_record(
+    person_access_record(
         user=user,
+        person=person,
         action=AccessAction.VIEW,
         request=request,
-        object_type="person",
-        object_id=str(person.uid),
-        province_code=person.province_id,
     )
     return _detail(person, request)
 
@@ -284,7 +288,7 @@ def _get(request: HttpRequest, person_id: str) -> Person:
 
 
 @router.post("", response={201: PersonOut}, summary="Register a person")
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status:
     user = api_user(request)
     policy.require(user, policy.Action.EDIT_PEOPLE)
     data = PersonData()
@@ -303,7 +307,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
             guardian_name=k.guardian_name,
         )
     person = person_register(user=user, data=data, consent=consent, request=request)
-    return 201, _detail(person, request)
+    return Status(201, _detail(person, request))
 
 
 @router.patch("/{person_id}", response=PersonOut, summary="Change some fields of a person")

@@ -141,7 +141,7 @@ class SensitiveBasis(models.TextChoices):
 
     NONE = "", _("None")
     CONSENT = "consent", _("Explicit consent")
-    LEGAL = "legal", _("Legal basis (PDPA s.26(5))")
+    LEGAL = "legal", _("Legal basis (PDPA s.26)")
 
 
 class LegalBasis(models.TextChoices):

@@ -16,6 +16,10 @@ from saphan.people.partialdate import PartialDate, partial_date_parse
 from saphan.people.services import ConsentData, PersonData
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
+REGISTRATION_PURPOSE = (
+    "ลงทะเบียนในฐานข้อมูลกลุ่มประชากรเฉพาะเพื่อการช่วยเหลือเบื้องต้น / "
+    "Registration in the registry of specific population groups for initial assistance"
+)
 _TRI = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -298,7 +302,8 @@ class PersonForm(forms.Form):
         if not d.get("consent_given"):
             return None
         return ConsentData(
-            purpose=str(_("Registration in the Saphan registry for initial assistance")),
+            # Stored in both languages: a record outlives the interface language it was typed in.
+            purpose=REGISTRATION_PURPOSE,
             given_on=timezone.localdate(),
             covers_basic=True,
             covers_sensitive=bool(d.get("consent_sensitive")),

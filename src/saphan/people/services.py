@@ -364,14 +364,7 @@ def _apply(person: Person, data: PersonData, checked: _Checked) -> None:
         "work_status",
         "income_band",
         "dependants_under_18",
-        "chronic_illness",
-        "chronic_illness_note",
-        "bedridden",
-        "civil_status",
-        "verification_stage",
-        "religion",
-        "ethnicity",
-        "gender_identity",
+        *c.SENSITIVE_FIELDS,
         "disability_card_expiry",
         "legal_basis",
         "legal_basis_note",
@@ -475,6 +468,26 @@ def person_sensitive_basis_refresh(person: Person) -> str:
     return basis
 
 
+def person_access_record(
+    *, user: User, person: Person, action: str, request: Any = None, **extra: Any
+) -> None:
+    """One access-log row about a person (viewed, created, changed)."""
+    access_log_record(
+        user=user,
+        action=action,
+        request=request,
+        object_type="person",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+        **extra,
+    )
+
+
+def _require_visible(user: User, person: Person) -> None:
+    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("out_of_scope")
+
+
 def _require_edit(user: User) -> None:
     if not policy.can(user, policy.Action.EDIT_PEOPLE):
         raise PermissionDenied("edit_people")
@@ -495,36 +508,21 @@ def person_register(
         consent_record(user=user, person=person, data=consent, request=request, log=False)
     _sync_groups_and_disabilities(person, data, user)
     person_sensitive_basis_refresh(person)
-    access_log_record(
-        user=user,
-        action=AccessAction.CREATE,
-        request=request,
-        object_type="person",
-        object_id=str(person.uid),
-        province_code=person.province_id,
-    )
+    person_access_record(user=user, person=person, action=AccessAction.CREATE, request=request)
     return person
 
 
 @transaction.atomic
 def person_update(*, user: User, person: Person, data: PersonData, request: Any = None) -> Person:
     _require_edit(user)
-    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
-        raise PermissionDenied("out_of_scope")
+    _require_visible(user, person)
     checked = _validate(data, user=user, person=person, consent=None)
     _apply(person, data, checked)
     person.save()
     _sync_identifiers(person, checked)
     _sync_groups_and_disabilities(person, data, user)
     person_sensitive_basis_refresh(person)
-    access_log_record(
-        user=user,
-        action=AccessAction.UPDATE,
-        request=request,
-        object_type="person",
-        object_id=str(person.uid),
-        province_code=person.province_id,
-    )
+    person_access_record(user=user, person=person, action=AccessAction.UPDATE, request=request)
     return person
 
 
@@ -590,8 +588,7 @@ def consent_withdraw(
 ) -> Consent:
     _require_edit(user)
     person = consent.person
-    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
-        raise PermissionDenied("out_of_scope")
+    _require_visible(user, person)
     if consent.withdrawn_on is not None:
         raise ValidationError(
             {"withdrawn_on": ValidationError(_("This consent was already withdrawn."))}

@@ -29,6 +29,7 @@ from saphan.people.services import (
     consent_withdraw,
     household_add_member,
     household_create,
+    person_access_record,
     person_data_from,
     person_register,
     person_update,
@@ -130,13 +131,11 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
     policy.require(user, policy.Action.EDIT_PEOPLE)
     person = _person_or_404(request, uid)
     if request.method == "GET":
-        access_log_record(
+        person_access_record(
             user=user,
+            person=person,
             action=AccessAction.VIEW,
             request=request,
-            object_type="person",
-            object_id=str(person.uid),
-            province_code=person.province_id,
             detail={"page": "edit"},
         )
     current = person_data_from(person)
@@ -180,13 +179,11 @@ def detail(request: HttpRequest, uid: str) -> HttpResponse:
     person = _person_or_404(request, uid)
     tab = request.GET.get("tab", "identity")
     tab = tab if tab in TABS else "identity"
-    access_log_record(
+    person_access_record(
         user=user,
+        person=person,
         action=AccessAction.VIEW,
         request=request,
-        object_type="person",
-        object_id=str(person.uid),
-        province_code=person.province_id,
         purpose=request.GET.get("purpose", ""),
         detail={"tab": tab},
     )
