@@ -103,3 +103,10 @@ def test_search_page_logs_searches_without_full_ids(
     queries = list(AccessLog.objects.filter(action="search").values_list("query", flat=True))
     assert "สมชาญ" in queries
     assert ID not in " ".join(queries) and masked_query(ID) in queries
+
+
+def test_sort_key_agrees_with_pythainlp_collation() -> None:
+    from pythainlp.util import collate
+
+    words = ["ไก่", "เกิด", "กาล", "เป็ด", "หมู", "วัว", "วันที่", "สมชาย", "แสงดาว", "โสภา"]
+    assert sorted(words, key=thai_sort_key) == collate(words)

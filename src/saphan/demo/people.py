@@ -31,19 +31,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import os
 import random
-import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-from django.conf import settings
-from django.db import connection, models, transaction
-from django.utils import timezone
 
 from saphan.core.crypto import blind_index, encrypt_text
 from saphan.people import choices as c
@@ -307,7 +300,11 @@ LAO_FAMILY = (
 )
 COUNTRY = {"MM": "เมียนมา", "KH": "กัมพูชา", "LA": "ลาว"}
 PASSPORT_PREFIX = {"MM": "MC", "KH": "N0", "LA": "PA"}
-ORIGIN_ETHNICITY = {"MM": ("เมียนมา", "เมียนมา", "ไทใหญ่", "มอญ", "กะเหรี่ยง"), "KH": ("กัมพูชา",), "LA": ("ลาว",)}
+ORIGIN_ETHNICITY = {
+    "MM": ("เมียนมา", "เมียนมา", "ไทใหญ่", "มอญ", "กะเหรี่ยง"),
+    "KH": ("กัมพูชา",),
+    "LA": ("ลาว",),
+}
 
 NICKNAMES = (
     "แดง", "ดำ", "น้อย", "ต้น", "เล็ก", "ปุ๊ก", "หนึ่ง", "นิด", "อ้อ", "บี", "ตุ๊ก", "โอ๋",
@@ -538,7 +535,11 @@ class _Generator:
         weights = [PROVINCE_WEIGHTS.get(p.code, 300) for p in ctx.provinces]
         self.province_cum = list(itertools.accumulate(weights))
         self.by_code = {p.code: p for p in ctx.provinces}
-        self.isan = [self.by_code[code] for code in ("30", "31", "33", "34", "35", "41") if code in self.by_code]
+        self.isan = [
+            self.by_code[code]
+            for code in ("30", "31", "33", "34", "35", "41")
+            if code in self.by_code
+        ]
         self.next_person = 0
         self.next_household = 0
         self.villages: dict[str, list[str]] = {}
@@ -580,9 +581,16 @@ class _Generator:
         return f"{house} หมู่ {moo} บ้าน{name}"
 
     def phone(self) -> str:
-        return self.rng.choice("689") and (
-            "0" + self.rng.choice("689") + f"{self.rng.randrange(10**8):08d}"
-        )
+        return f"0{self.rng.choice('689')}{self.rng.randrange(10**8):08d}"
+
+    def pick(self, *options: tuple[str, float]) -> str:
+        """One of the values by weight; "" with the remaining probability."""
+        x = self.rng.random()
+        for value, weight in options:
+            x -= weight
+            if x < 0:
+                return value
+        return ""
 
     # -- identity numbers --------------------------------------------------------------
 
@@ -668,12 +676,16 @@ class _Generator:
             members = [head, _Person(f if head.sex == m else m, spouse_age, rel.SPOUSE)]
             young = min(head.age, spouse_age) - 18  # type: ignore[operator]
             for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
-                members.append(_Person(rng.choice((m, f)), self.child_age(0, min(young, 30)), rel.CHILD))
+                members.append(
+                    _Person(rng.choice((m, f)), self.child_age(0, min(young, 30)), rel.CHILD)
+                )
         elif r < 0.48:  # three generations
             head = _Person(m if self.chance(0.6) else f, rng.uniform(48, 80), rel.HEAD)
             members = [head]
             if self.chance(0.7):
-                members.append(_Person(f if head.sex == m else m, head.age + rng.uniform(-6, 3), rel.SPOUSE))  # type: ignore[operator]
+                members.append(
+                    _Person(f if head.sex == m else m, head.age + rng.uniform(-6, 3), rel.SPOUSE)
+                )  # type: ignore[operator]
             adult = _Person(rng.choice((m, f)), rng.uniform(20, head.age - 20), rel.CHILD)  # type: ignore[operator]
             members.append(adult)
             for _ in range(rng.choice((1, 1, 2, 3))):
@@ -691,17 +703,26 @@ class _Generator:
             head = _Person(rng.choice((m, f)), rng.uniform(30, 58), rel.HEAD)
             members = [head]
             if self.chance(0.5):
-                members.append(_Person(f if head.sex == m else m, head.age + rng.uniform(-5, 5), rel.SPOUSE))  # type: ignore[operator]
+                members.append(
+                    _Person(f if head.sex == m else m, head.age + rng.uniform(-5, 5), rel.SPOUSE)
+                )  # type: ignore[operator]
             for _ in range(rng.choice((1, 1, 2))):
-                members.append(_Person(rng.choice((m, f, f)), head.age + rng.uniform(20, 35), rel.PARENT))  # type: ignore[operator]
+                members.append(
+                    _Person(rng.choice((m, f, f)), head.age + rng.uniform(20, 35), rel.PARENT)
+                )  # type: ignore[operator]
         elif r < 0.93:  # single parent
             head = _Person(f if self.chance(0.85) else m, rng.uniform(19, 52), rel.HEAD)
             members = [head]
             for _ in range(rng.choice((1, 1, 2, 3))):
-                members.append(_Person(rng.choice((m, f)), self.child_age(0, head.age - 16), rel.CHILD))  # type: ignore[operator]
+                members.append(
+                    _Person(rng.choice((m, f)), self.child_age(0, head.age - 16), rel.CHILD)
+                )  # type: ignore[operator]
         else:  # siblings and other relatives
             head = _Person(rng.choice((m, f)), rng.uniform(25, 85), rel.HEAD)
-            members = [head, _Person(rng.choice((m, f)), head.age + rng.uniform(-10, 10), rel.SIBLING)]  # type: ignore[operator]
+            members = [
+                head,
+                _Person(rng.choice((m, f)), head.age + rng.uniform(-10, 10), rel.SIBLING),
+            ]  # type: ignore[operator]
             if self.chance(0.3):
                 members.append(_Person(rng.choice((m, f)), rng.uniform(5, 70), rel.OTHER_RELATIVE))
         return members[:6]
@@ -756,7 +777,9 @@ class _Generator:
             registered_sub, registered_district = None, ""
         address = self.address(sub, urban)
         registered_address = (
-            address if registered_sub == sub else (self.address(registered_sub, False) if registered_sub else "")
+            address
+            if registered_sub == sub
+            else (self.address(registered_sub, False) if registered_sub else "")
         )
         created = self.day_within(self.today - dt.timedelta(days=730), self.today)
         household_pk = 0
@@ -765,7 +788,15 @@ class _Generator:
             self.next_household += 1
             hh_uid = uuid.UUID(int=(HOUSEHOLD_MARK << 96) | rng.getrandbits(96))
             self.rows[HOUSEHOLD_TABLE].append(
-                (household_pk, self.uuid_text(hh_uid), code, sub, address, prov.organisation_id, self.ctx.now)
+                (
+                    household_pk,
+                    self.uuid_text(hh_uid),
+                    code,
+                    sub,
+                    address,
+                    prov.organisation_id,
+                    self.ctx.now,
+                )
             )
         under18 = sum(1 for p in members if p.age is not None and p.age < 18)
         head_name = ""
@@ -777,7 +808,10 @@ class _Generator:
             same_family = not (
                 (p.relationship == c.Relationship.SPOUSE and self.chance(0.35))
                 or (p.relationship == c.Relationship.GRANDCHILD and self.chance(0.5))
-                or (p.relationship in (c.Relationship.OTHER_RELATIVE, c.Relationship.PARENT) and self.chance(0.6))
+                or (
+                    p.relationship in (c.Relationship.OTHER_RELATIVE, c.Relationship.PARENT)
+                    and self.chance(0.6)
+                )
             )
             p.family = family if same_family else rng.choice(self.ctx.family_names)
             if p.relationship in (c.Relationship.CHILD, c.Relationship.GRANDCHILD) and head_name:
@@ -795,7 +829,9 @@ class _Generator:
                 ethnic=ethnic,
                 homeless=homeless,
                 created=created,
-                dependants=under18 if p.relationship in (c.Relationship.HEAD, c.Relationship.SPOUSE) else None,
+                dependants=under18
+                if p.relationship in (c.Relationship.HEAD, c.Relationship.SPOUSE)
+                else None,
                 head=members[0],
             )
             if p.relationship == c.Relationship.HEAD:
@@ -852,7 +888,9 @@ class _Generator:
             if chance(0.7):
                 given_latin = " ".join(e for _, e in parts)
         elif origin in ("KH", "LA"):
-            given_list, family_list = (KHMER_GIVEN, KHMER_FAMILY) if origin == "KH" else (LAO_GIVEN, LAO_FAMILY)
+            given_list, family_list = (
+                (KHMER_GIVEN, KHMER_FAMILY) if origin == "KH" else (LAO_GIVEN, LAO_FAMILY)
+            )
             g, gl = rng.choice(given_list)
             fam, fl = rng.choice(family_list)
             given, family = g, fam
@@ -939,7 +977,9 @@ class _Generator:
                 if stage == c.VerificationStage.ID_CARD_ISSUED.value:
                     # Nationality granted: the 0-number is history, a new number is current.
                     old = national
-                    idents.append(self.identifier(pk, _NATIONAL_ID, old, valid_to=issued, current=False))
+                    idents.append(
+                        self.identifier(pk, _NATIONAL_ID, old, valid_to=issued, current=False)
+                    )
                     national = self.national_id("8", district_office, p.index)
                     status = c.CivilStatus.THAI_REGISTERED.value
         elif status == c.CivilStatus.THAI_UNREGISTERED.value:
@@ -960,7 +1000,11 @@ class _Generator:
             idents.append(self.identifier(pk, _NATIONAL_ID, national))
         # Work and income (not sensitive).
         work, income = self.work(age, origin, homeless)
-        phone = "" if (age is not None and age < 12) or not chance(0.6 if not homeless else 0.2) else self.phone()
+        phone = (
+            ""
+            if (age is not None and age < 12) or not chance(0.6 if not homeless else 0.2)
+            else self.phone()
+        )
         # Sensitive attributes: only with consent or a legal basis.
         disabilities: list[tuple[str, str]] = []
         chronic: bool | None = None
@@ -974,7 +1018,9 @@ class _Generator:
             disabled = chance(0.17 if older else (0.07 if adult else 0.04))
             if disabled:
                 first_type = self.weighted_disability()
-                disabilities.append((first_type, rng.choice(("mild", "moderate", "moderate", "severe"))))
+                disabilities.append(
+                    (first_type, rng.choice(("mild", "moderate", "moderate", "severe")))
+                )
                 if chance(0.1):
                     second = self.weighted_disability()
                     if second != first_type:
@@ -982,7 +1028,9 @@ class _Generator:
                 if national and chance(0.7):
                     card = encrypt_text(national)
                     card_index = blind_index(national, purpose=_CARD_PURPOSE)
-                    card_expiry = (self.today + dt.timedelta(days=rng.randint(-200, 2900))).isoformat()
+                    card_expiry = (
+                        self.today + dt.timedelta(days=rng.randint(-200, 2900))
+                    ).isoformat()
             if chance(0.45 if older else (0.08 if adult else 0.02)):
                 chronic = True
                 chronic_note = rng.choice(ILLNESSES)
@@ -995,13 +1043,20 @@ class _Generator:
                 bedridden = False
             if lgbtq:
                 gender = rng.choice(
-                    ("trans_woman", "trans_man", "non_binary", "other") if chance(0.45) else ("woman", "man")
+                    ("trans_woman", "trans_man", "non_binary", "other")
+                    if chance(0.45)
+                    else ("woman", "man")
                 )
                 if gender == "woman" and not female:
                     gender = "man"
                 if gender == "man" and female:
                     gender = "woman"
-            if disabilities and any(s == "severe" for _, s in disabilities) and adult and work not in ("", "retired"):
+            if (
+                disabilities
+                and any(s == "severe" for _, s in disabilities)
+                and adult
+                and work not in ("", "retired")
+            ):
                 work = c.WorkStatus.UNABLE.value if chance(0.6) else work
         ethnicity = ""
         if sensitive:
@@ -1080,7 +1135,16 @@ class _Generator:
             groups.append((pk, _G.HOMELESS.value, _SURVEY, issued, None, ""))
         if work == c.WorkStatus.INFORMAL.value and not origin and chance(0.85):
             groups.append((pk, _G.INFORMAL_WORKER.value, _DECLARED, issued, None, ""))
-        if origin and adult and work in (c.WorkStatus.EMPLOYED.value, c.WorkStatus.INFORMAL.value, c.WorkStatus.UNEMPLOYED.value):
+        if (
+            origin
+            and adult
+            and work
+            in (
+                c.WorkStatus.EMPLOYED.value,
+                c.WorkStatus.INFORMAL.value,
+                c.WorkStatus.UNEMPLOYED.value,
+            )
+        ):
             groups.append((pk, _G.MIGRANT_WORKER.value, _AGENCY if status == c.CivilStatus.MIGRANT_WITH_PERMIT.value else _DECLARED, issued, None, ""))  # fmt: skip
         if female and age is not None and age >= 18 and chance(0.8):
             groups.append((pk, _G.WOMEN.value, _DECLARED, issued, None, ""))
@@ -1091,11 +1155,16 @@ class _Generator:
                 groups.append((pk, _G.THAI_MUSLIM.value, _DECLARED, issued, None, ""))
             if lgbtq:
                 groups.append((pk, _G.LGBTQ.value, _DECLARED, issued, None, ""))
-            if ethnic or status in (
-                c.CivilStatus.STATELESS.value,
-                c.CivilStatus.THAI_UNREGISTERED.value,
-                c.CivilStatus.NON_THAI_6_7.value,
-            ) and not origin:
+            if (
+                ethnic
+                or (status
+                in (
+                    c.CivilStatus.STATELESS.value,
+                    c.CivilStatus.THAI_UNREGISTERED.value,
+                    c.CivilStatus.NON_THAI_6_7.value,
+                )
+                and not origin)
+            ):
                 groups.append((pk, _G.STATUS_ETHNIC_INDIGENOUS.value, _SURVEY, issued, None, ""))
 
     def guardian_relationship(self, p: _Person, head: _Person) -> str:
@@ -1115,7 +1184,9 @@ class _Generator:
     ) -> tuple[Any, ...]:
         from saphan.people.services import identifier_index
 
-        valid_from = self.day_within(self.today - dt.timedelta(days=3650), self.today - dt.timedelta(days=30))
+        valid_from = self.day_within(
+            self.today - dt.timedelta(days=3650), self.today - dt.timedelta(days=30)
+        )
         if valid_to is not None and valid_to < valid_from.isoformat():
             valid_from = dt.date.fromisoformat(valid_to) - dt.timedelta(days=365)
         return (
@@ -1179,40 +1250,39 @@ class _Generator:
         return cs.THAI_REGISTERED.value, ""
 
     def work(self, age: float | None, origin: str, homeless: bool) -> tuple[str, str]:
-        rng = self.rng
         w = c.WorkStatus
         i = c.IncomeBand
         if age is not None and age < 15:
             return (w.STUDENT.value if age >= 6 else ""), ""
         if homeless:
-            status = rng.choice((w.UNEMPLOYED, w.INFORMAL, w.INFORMAL, w.UNABLE, w.UNEMPLOYED)).value
+            status = self.pick((w.UNEMPLOYED, 0.4), (w.INFORMAL, 0.4), (w.UNABLE, 0.2))
         elif origin:
-            status = (w.EMPLOYED if self.chance(0.6) else w.INFORMAL).value
+            status = self.pick((w.EMPLOYED, 0.6), (w.INFORMAL, 0.4))
         elif age is not None and age < 18:
-            status = (w.STUDENT if self.chance(0.85) else w.INFORMAL).value
+            status = self.pick((w.STUDENT, 0.85), (w.INFORMAL, 0.15))
         elif age is not None and age >= 60:
-            r = rng.random()
-            status = (
-                w.RETIRED if r < 0.25 else w.INFORMAL if r < 0.55 else w.UNABLE if r < 0.72 else w.UNEMPLOYED if r < 0.82 else None
-            )  # type: ignore[assignment]
-            status = status.value if status else ""  # type: ignore[union-attr]
+            status = self.pick(
+                (w.RETIRED, 0.25), (w.INFORMAL, 0.3), (w.UNABLE, 0.17), (w.UNEMPLOYED, 0.1)
+            )
         else:
-            r = rng.random()
-            status = (
-                w.INFORMAL if r < 0.42 else w.EMPLOYED if r < 0.64 else w.UNEMPLOYED if r < 0.76 else w.UNABLE if r < 0.81 else w.STUDENT if (r < 0.86 and (age or 40) < 25) else None
-            )  # type: ignore[assignment]
-            status = status.value if status else ""  # type: ignore[union-attr]
-        if status in ("", w.STUDENT.value):
+            status = self.pick(
+                (w.INFORMAL, 0.42),
+                (w.EMPLOYED, 0.22),
+                (w.UNEMPLOYED, 0.12),
+                (w.UNABLE, 0.05),
+                (w.STUDENT, 0.05 if (age or 40) < 25 else 0.0),
+            )
+        if status in ("", w.STUDENT):
             return status, ""
-        if status in (w.UNEMPLOYED.value, w.UNABLE.value):
-            return status, (i.NONE if self.chance(0.6) else i.UNDER_3000).value
-        if status == w.RETIRED.value:
-            return status, (i.UNDER_3000 if self.chance(0.8) else i.FROM_3000).value
-        if status == w.INFORMAL.value:
-            r = rng.random()
-            return status, (i.UNDER_3000 if r < 0.35 else i.FROM_3000 if r < 0.8 else i.FROM_9000 if r < 0.95 else i.FROM_15000).value
-        r = rng.random()
-        return status, (i.FROM_3000 if r < 0.2 else i.FROM_9000 if r < 0.7 else i.FROM_15000).value
+        if status in (w.UNEMPLOYED, w.UNABLE):
+            return status, self.pick((i.NONE, 0.6), (i.UNDER_3000, 0.4))
+        if status == w.RETIRED:
+            return status, self.pick((i.UNDER_3000, 0.8), (i.FROM_3000, 0.2))
+        if status == w.INFORMAL:
+            return status, self.pick(
+                (i.UNDER_3000, 0.35), (i.FROM_3000, 0.45), (i.FROM_9000, 0.15), (i.FROM_15000, 0.05)
+            )
+        return status, self.pick((i.FROM_3000, 0.2), (i.FROM_9000, 0.5), (i.FROM_15000, 0.3))
 
     # -- the chunk -------------------------------------------------------------------------
 

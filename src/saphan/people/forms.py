@@ -376,6 +376,11 @@ class ConsentForm(forms.Form):
         label=_("Guardian's relationship"), required=False, max_length=100
     )
     given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.FileField(
+        label=_("Evidence (signed form, photo)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, up to 5 MB."),
+    )
 
     def consent_data(self) -> ConsentData:
         d = self.cleaned_data

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -338,12 +339,7 @@ def _validate(
     if data.legal_basis and not data.legal_basis_note.strip():
         errors.add("legal_basis_note", _("Name the agency and the law it acts under."))
     if consent is not None:
-        if not consent.purpose.strip():
-            errors.add("consent_purpose", _("Say what the consent is for."))
-        if consent.given_on > timezone.localdate():
-            errors.add("consent_given_on", _("This date is in the future."))
-        if consent.given_by == c.ConsentGiver.GUARDIAN and not consent.guardian_name.strip():
-            errors.add("guardian_name", _("Give the guardian's name."))
+        _check_consent(errors, consent, data.birth_date)
     errors.raise_if_any()
     return _Checked(registered, current, province, national_id, national_index, documents)
 
@@ -468,6 +464,43 @@ def person_sensitive_basis_refresh(person: Person) -> str:
     return basis
 
 
+#: PDPA s.20: a minor aged 10 or under cannot consent alone; a guardian consents.
+CHILD_CONSENT_MAX_AGE = 10
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+_EVIDENCE_MAGIC = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
+
+
+def _check_consent(errors: _Errors, data: ConsentData, birth: PartialDate | None) -> None:
+    if not data.purpose.strip():
+        errors.add("consent_purpose", _("Say what the consent is for."))
+    if data.given_on > timezone.localdate():
+        errors.add("consent_given_on", _("This date is in the future."))
+    if data.given_by == c.ConsentGiver.GUARDIAN and not data.guardian_name.strip():
+        errors.add("guardian_name", _("Give the guardian's name."))
+    if (
+        data.given_by == c.ConsentGiver.SELF
+        and birth is not None
+        and birth.age_on(min(data.given_on, timezone.localdate())) <= CHILD_CONSENT_MAX_AGE
+    ):
+        errors.add(
+            "consent_given_by",
+            _("A child aged 10 or under cannot consent alone: record the guardian who consents."),
+        )
+
+
+def _evidence_suffix(evidence: UploadedFile) -> str:
+    head = evidence.read(8)
+    evidence.seek(0)
+    return next((suffix for magic, suffix in _EVIDENCE_MAGIC.items() if head.startswith(magic)), "")
+
+
+def _check_evidence(errors: _Errors, evidence: UploadedFile) -> None:
+    if (evidence.size or 0) > EVIDENCE_MAX_BYTES:
+        errors.add("evidence", _("The file is larger than 5 MB."))
+    elif not _evidence_suffix(evidence):
+        errors.add("evidence", _("Only PDF, PNG or JPEG files can be attached."))
+
+
 def person_access_record(
     *, user: User, person: Person, action: str, request: Any = None, **extra: Any
 ) -> None:
@@ -542,18 +575,19 @@ def person_patch(
 
 @transaction.atomic
 def consent_record(
-    *, user: User, person: Person, data: ConsentData, request: Any = None, log: bool = True
+    *,
+    user: User,
+    person: Person,
+    data: ConsentData,
+    evidence: UploadedFile | None = None,
+    request: Any = None,
+    log: bool = True,
 ) -> Consent:
-    if not data.purpose.strip():
-        raise ValidationError(
-            {"consent_purpose": ValidationError(_("Say what the consent is for."))}
-        )
-    if data.given_on > timezone.localdate():
-        raise ValidationError(
-            {"consent_given_on": ValidationError(_("This date is in the future."))}
-        )
-    if data.given_by == c.ConsentGiver.GUARDIAN and not data.guardian_name.strip():
-        raise ValidationError({"guardian_name": ValidationError(_("Give the guardian's name."))})
+    errors = _Errors()
+    _check_consent(errors, data, person.birth_date)
+    if evidence is not None:
+        _check_evidence(errors, evidence)
+    errors.raise_if_any()
     assert user.organisation is not None
     consent = Consent.objects.create(
         person=person,
@@ -568,6 +602,8 @@ def consent_record(
         recorded_by=user,
         organisation=user.organisation,
     )
+    if evidence is not None:
+        consent.evidence.save(f"consent-{consent.pk}{_evidence_suffix(evidence)}", evidence)
     person_sensitive_basis_refresh(person)
     if log:
         access_log_record(

@@ -14,6 +14,11 @@ urlpatterns = [
     path("<uuid:uid>/edit/", views.edit, name="edit"),
     path("<uuid:uid>/consents/", views.consent_add, name="consent_add"),
     path(
+        "<uuid:uid>/consents/<int:consent_id>/evidence/",
+        views.consent_evidence,
+        name="consent_evidence",
+    ),
+    path(
         "<uuid:uid>/consents/<int:consent_id>/withdraw/",
         views.consent_withdraw_view,
         name="consent_withdraw",

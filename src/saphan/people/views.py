@@ -117,6 +117,7 @@ def _form_errors(form: PersonForm, exc: ValidationError) -> None:
         "disabilities": "disability_types",
         "consent_purpose": None,
         "consent_given_on": None,
+        "consent_given_by": "consent_by_guardian",
     }
     if hasattr(exc, "error_dict"):
         exc = ValidationError(
@@ -229,10 +230,16 @@ def consent_add(request: HttpRequest, uid: str) -> HttpResponse:
     user = signed_in_user(request)
     policy.require(user, policy.Action.EDIT_PEOPLE)
     person = _person_or_404(request, uid)
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            consent_record(user=user, person=person, data=form.consent_data(), request=request)
+            consent_record(
+                user=user,
+                person=person,
+                data=form.consent_data(),
+                evidence=form.cleaned_data.get("evidence"),
+                request=request,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -240,6 +247,32 @@ def consent_add(request: HttpRequest, uid: str) -> HttpResponse:
     else:
         messages.error(request, _("The consent was not saved: check the fields."))
     return redirect(f"/people/{person.uid}/?tab=consent")
+
+
+@login_required
+def consent_evidence(request: HttpRequest, uid: str, consent_id: int) -> HttpResponse:
+    """The evidence file, through the policy layer (media files are never served directly)."""
+    from django.http import FileResponse, Http404
+
+    user = signed_in_user(request)
+    person = _person_or_404(request, uid)
+    consent = get_object_or_404(person.consents, pk=consent_id)
+    if not consent.evidence:
+        raise Http404
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="consent_evidence",
+        object_id=str(person.uid),
+        province_code=person.province_id,
+        detail={"consent": consent.pk},
+    )
+    return FileResponse(
+        consent.evidence.open("rb"),
+        as_attachment=True,
+        filename=consent.evidence.name.rsplit("/", 1)[-1],
+    )
 
 
 @login_required
