@@ -14,8 +14,20 @@ from saphan.audit.services import access_log_record
 from saphan.core.errors import field_error
 from saphan.people import choices as c
 from saphan.people.models import Person
-from saphan.people.partialdate import BE_OFFSET, PartialDate
-from saphan.people.selectors import masked_query, person_present, person_search, sensitive_values
+from saphan.people.partialdate import (
+    BE_OFFSET,
+    EARLIEST_YEAR,
+    TOO_EARLY,
+    PartialDate,
+    ce_date_validate,
+)
+from saphan.people.selectors import (
+    masked_query,
+    person_present,
+    person_search,
+    sensitive_values,
+    visible_group_codes,
+)
 from saphan.people.services import (
     ConsentData,
     PersonData,
@@ -100,6 +112,18 @@ class ConsentIn(Schema):
     guardian_name: str = ""
 
 
+class DocumentIn(Schema):
+    doc_type: str = Field(
+        description="passport, migrant_worker_card, residence_certificate or other"
+    )
+    number: str
+
+
+class DisabilityIn(Schema):
+    disability_type: c.DisabilityType
+    severity: c.Severity | None = None
+
+
 class PersonPatchIn(Schema):
     title: str | None = None
     given_name: str | None = None
@@ -132,6 +156,12 @@ class PersonPatchIn(Schema):
     gender_identity: c.GenderIdentity | None = None
     legal_basis: c.LegalBasis | None = None
     legal_basis_note: str | None = None
+    other_documents: list[DocumentIn] | None = Field(
+        None, description="The complete list of current documents other than the Thai ID"
+    )
+    disabilities: list[DisabilityIn] | None = None
+    disability_card_number: str | None = None
+    disability_card_expiry: dt.date | None = None
 
 
 class PersonIn(PersonPatchIn):
@@ -156,9 +186,21 @@ def _birth(value: str | None) -> PartialDate | None:
             be=parsed.year,
             ce=parsed.year - BE_OFFSET,
         )
+    if parsed.year < EARLIEST_YEAR:
+        raise field_error("birth_date", TOO_EARLY, year=parsed.year)
     if parsed.earliest() > timezone.localdate():
         raise field_error("birth_date", _("This date is in the future."))
     return parsed
+
+
+_NULLABLE = {
+    "birth_date",
+    "chronic_illness",
+    "bedridden",
+    "dependants_under_18",
+    "disability_card_expiry",
+}
+_LISTS = {"declared_groups", "other_documents", "disabilities"}
 
 
 def _changes(payload: PersonPatchIn) -> dict[str, Any]:
@@ -167,21 +209,27 @@ def _changes(payload: PersonPatchIn) -> dict[str, Any]:
     if "birth_date" in changes:
         changes["birth_date"] = _birth(changes["birth_date"])
     for key, value in list(changes.items()):
-        if value is None and key not in (
-            "birth_date",
-            "chronic_illness",
-            "bedridden",
-            "dependants_under_18",
-        ):
-            changes[key] = ""  # null clears a text field
+        if value is None:
+            # null clears: None for dates, numbers and yes/no; empty for lists and text
+            changes[key] = None if key in _NULLABLE else ([] if key in _LISTS else "")
         elif hasattr(value, "value"):
             changes[key] = value.value
         elif key == "declared_groups":
             changes[key] = [getattr(v, "value", v) for v in value]
+        elif key == "other_documents":
+            changes[key] = [(d["doc_type"], d["number"]) for d in value]
+        elif key == "disabilities":
+            changes[key] = [
+                (
+                    getattr(d["disability_type"], "value", d["disability_type"]),
+                    getattr(d["severity"], "value", d["severity"]) or "",
+                )
+                for d in value
+            ]
     return changes
 
 
-def _summary(p: Person) -> dict[str, Any]:
+def _summary(p: Person, request: HttpRequest) -> dict[str, Any]:
     birth = p.birth_date
     return {
         "id": str(p.uid),
@@ -194,7 +242,7 @@ def _summary(p: Person) -> dict[str, Any]:
         "age": p.age,
         "province_code": p.province_id,
         "district_code": p.district_id,
-        "groups": sorted(g.group for g in p.groups.all()),
+        "groups": visible_group_codes(person=p, user=api_user(request)),
     }
 
 
@@ -204,7 +252,7 @@ def _detail(p: Person, request: HttpRequest) -> dict[str, Any]:
     if sensitive:
         sensitive["disabilities"] = [list(d) for d in sensitive["disabilities"]]
     return {
-        **_summary(p),
+        **_summary(p, request),
         "given_name_latin": p.given_name_latin,
         "family_name_latin": p.family_name_latin,
         "identifiers": [i.__dict__ | {"number": i.number} for i in view.identifiers],
@@ -257,7 +305,7 @@ def person_list(
         query=masked_query(q),
         detail={"group": group_code, "results": result.total},
     )
-    return {"count": result.total, "items": [_summary(p) for p in result.people]}
+    return {"count": result.total, "items": [_summary(p, request) for p in result.people]}
 
 
 @router.get("/{person_id}", response=PersonOut)
@@ -297,6 +345,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status:
     consent = None
     if payload.consent is not None:
         k = payload.consent
+        ce_date_validate(k.given_on, field="consent_given_on", today=timezone.localdate())
         consent = ConsentData(
             purpose=k.purpose,
             given_on=k.given_on,

@@ -162,6 +162,14 @@ class ConsentGiver(models.TextChoices):
     GUARDIAN = "guardian", _("A guardian (child aged 10 or under, or person declared incompetent)")
 
 
+#: Declared groups that reveal sensitive data (religion, sexual orientation, ethnicity):
+#: they need the same consent or legal basis, and hide with it.
+SENSITIVE_GROUPS = frozenset(
+    {PopulationGroup.THAI_MUSLIM, PopulationGroup.LGBTQ, PopulationGroup.STATUS_ETHNIC_INDIGENOUS}
+)
+#: Groups shown only while sensitive data may be shown (disability is health data).
+HIDDEN_WITH_SENSITIVE = SENSITIVE_GROUPS | {PopulationGroup.DISABILITY}
+
 #: Attributes that are sensitive personal data under PDPA s.26.
 SENSITIVE_FIELDS = (
     "chronic_illness",

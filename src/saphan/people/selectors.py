@@ -97,17 +97,30 @@ def _fts_terms(text: str) -> set[str]:
     }
 
 
-def _name_candidates_sqlite(q: str) -> list[int]:
+def _name_candidates_sqlite(q: str, province_codes: set[str] | None) -> list[int]:
+    """Trigram candidates from FTS5, already limited to the user's provinces so that the
+    candidate cap never hides a person the user may see."""
     grams = _fts_terms(q)
+    scope_sql, scope_params = "", []
+    if province_codes is not None:
+        marks = ", ".join(["%s"] * len(province_codes)) or "NULL"
+        scope_sql = f" AND p.province_id IN ({marks})"
+        scope_params = sorted(province_codes)
     if not grams:
-        like = Person.objects.filter(name_search__contains=q).values_list("pk", flat=True)
-        return list(like[:SQLITE_CANDIDATES])
+        like = Person.objects.filter(name_search__contains=q)
+        if province_codes is not None:
+            like = like.filter(province_id__in=province_codes)
+        return list(like.values_list("pk", flat=True)[:SQLITE_CANDIDATES])
     match = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
     with connection.cursor() as cursor:
+        # scope_sql holds only %s placeholders; the codes travel as parameters.
+        sql = (
+            "SELECT f.rowid FROM people_person_fts f JOIN people_person p ON p.id = f.rowid "  # noqa: S608
+            "WHERE people_person_fts MATCH %s" + scope_sql + " ORDER BY f.rank LIMIT %s"
+        )
         cursor.execute(
-            "SELECT rowid FROM people_person_fts WHERE people_person_fts MATCH %s "
-            "ORDER BY rank LIMIT %s",
-            [match, SQLITE_CANDIDATES],
+            sql,
+            [match, *scope_params, SQLITE_CANDIDATES],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -155,7 +168,13 @@ def person_search(
             qs = qs.filter(identifiers__number_index__in=indexes)
         else:
             by = "name"
-            return _name_search(qs, search_text(q), limit=limit, offset=offset)
+            return _name_search(
+                qs,
+                search_text(q),
+                limit=limit,
+                offset=offset,
+                province_codes=policy.province_codes_of(user),
+            )
     qs = qs.distinct().order_by("name_sort", "pk")
     total = qs.count()
     return SearchResult(
@@ -177,7 +196,9 @@ def _rerank(q: str, rows: list[Person], similarity: dict[int, float]) -> list[Pe
     )
 
 
-def _name_search(qs: PersonQuerySet, q: str, *, limit: int, offset: int) -> SearchResult:
+def _name_search(
+    qs: PersonQuerySet, q: str, *, limit: int, offset: int, province_codes: set[str] | None = None
+) -> SearchResult:
     window = max(RERANK_CANDIDATES, offset + limit)
     if connection.vendor == "postgresql":
         with transaction.atomic():
@@ -187,7 +208,7 @@ def _name_search(qs: PersonQuerySet, q: str, *, limit: int, offset: int) -> Sear
         similarity = {p.pk: float(getattr(p, "similarity", 0.0)) for p in top}
         kept = _rerank(q, top, similarity)
     else:
-        candidates = _name_candidates_sqlite(q)
+        candidates = _name_candidates_sqlite(q, province_codes)
         rows = list(qs.filter(pk__in=candidates).only("pk", "name_search", "name_sort"))
         similarity = {p.pk: word_similarity(q, p.name_search) for p in rows}
         matched = [p for p in rows if similarity[p.pk] >= WORD_SIMILARITY_THRESHOLD]
@@ -270,7 +291,8 @@ def person_present(*, person: Person, user: User) -> PersonView:
     visible = policy.can_see_sensitive(user, basis_active=basis_active)
     reason = ""
     if not visible:
-        reason = "withdrawn" if person.consents.exists() or person.legal_basis else "none"
+        had_basis = person.legal_basis or person.consents.filter(covers_sensitive=True).exists()
+        reason = "withdrawn" if had_basis else "none"
     return PersonView(
         person=person,
         identifiers=identifiers,
@@ -311,3 +333,12 @@ def sensitive_values(view: PersonView) -> dict[str, Any]:
 
 def group_filter(group: str) -> Q:
     return Q(groups__group=group) if group in c.PopulationGroup.values else Q()
+
+
+def visible_group_codes(*, person: Person, user: User) -> list[str]:
+    """Group memberships the user may see: groups that reveal sensitive data (religion,
+    sexual orientation, ethnicity, disability) hide together with sensitive data."""
+    codes = sorted(g.group for g in person.groups.all())
+    if policy.can_see_sensitive(user, basis_active=bool(person.sensitive_basis)):
+        return codes
+    return [code for code in codes if code not in c.HIDDEN_WITH_SENSITIVE]

@@ -40,6 +40,9 @@ from saphan.people.partialdate import PartialDate
 from saphan.people.search_text import search_text, thai_sort_key
 
 PHONE_PURPOSE = "phone"
+SENSITIVE_NEEDS_BASIS = _(
+    "Sensitive data needs the person's consent for sensitive data, or a recorded legal basis."
+)
 DISABILITY_CARD_PURPOSE = "disability_card"
 
 
@@ -95,10 +98,23 @@ class PersonData:
     legal_basis: str = ""
     legal_basis_note: str = ""
 
-    def has_sensitive(self) -> bool:
-        return any(
-            getattr(self, name) not in (None, "", False) for name in c.SENSITIVE_FIELDS
-        ) or bool(self.disabilities or self.disability_card_number)
+    def sensitive_written(self, stored: PersonData | None) -> list[str]:
+        """The sensitive fields this write sets or changes (PDPA s.26 data, including the
+        declared groups that reveal religion, sexual orientation or ethnicity).
+
+        Unchanged values are not "written": after a withdrawal the hidden values stay
+        stored and the rest of the record can still be edited."""
+        names = []
+        for name in (*c.SENSITIVE_FIELDS, "disabilities", "disability_card_number"):
+            value = getattr(self, name)
+            before = getattr(stored, name) if stored is not None else None
+            if value in (None, "", []) or value == before:
+                continue
+            names.append(name)
+        groups = set(self.declared_groups) & c.SENSITIVE_GROUPS
+        if groups - set(stored.declared_groups if stored is not None else []):
+            names.append("groups")
+        return names
 
 
 @dataclass
@@ -129,6 +145,12 @@ def person_data_from(person: Person) -> PersonData:
         birth_date=person.birth_date,
         phone=person.phone,
         national_id=current_id.number if current_id else "",
+        other_documents=[
+            (i.doc_type, i.number)
+            for i in person.identifiers.filter(is_current=True)
+            .exclude(doc_type=DocumentType.NATIONAL_ID)
+            .order_by("pk")
+        ],
         province_code=person.province_id,
         registered_subdistrict_code=person.registered_subdistrict_id or "",
         registered_address=person.registered_address,
@@ -311,7 +333,8 @@ def _validate(
         _choice(errors, "disabilities", disability_type, c.DisabilityType)
         _choice(errors, "disabilities", severity, c.Severity)
 
-    if data.has_sensitive():
+    written = data.sensitive_written(person_data_from(person) if person is not None else None)
+    if written:
         today = timezone.localdate()
         consent_now = consent is not None and consent.covers_sensitive and consent.given_on <= today
         consent_before = (
@@ -319,23 +342,8 @@ def _validate(
             and person.consents.active_on(today).filter(covers_sensitive=True).exists()
         )
         if not (consent_now or consent_before or data.legal_basis):
-            for name in c.SENSITIVE_FIELDS:
-                if getattr(data, name) not in (None, "", False):
-                    errors.add(
-                        name,
-                        _(
-                            "Sensitive data needs the person's consent for "
-                            "sensitive data, or a recorded legal basis."
-                        ),
-                    )
-            if data.disabilities or data.disability_card_number:
-                errors.add(
-                    "disabilities",
-                    _(
-                        "Sensitive data needs the person's consent for "
-                        "sensitive data, or a recorded legal basis."
-                    ),
-                )
+            for name in written:
+                errors.add(name, SENSITIVE_NEEDS_BASIS)
     if data.legal_basis and not data.legal_basis_note.strip():
         errors.add("legal_basis_note", _("Name the agency and the law it acts under."))
     if consent is not None:
@@ -396,7 +404,9 @@ def _apply(person: Person, data: PersonData, checked: _Checked) -> None:
     person.name_sort = thai_sort_key(f"{person.given_name} {person.family_name}")
 
 
-def _sync_identifiers(person: Person, checked: _Checked) -> None:
+def _sync_identifiers(
+    person: Person, checked: _Checked, *, retire_other_documents: bool = False
+) -> None:
     wanted = []
     if checked.national_id:
         wanted.append(
@@ -406,10 +416,10 @@ def _sync_identifiers(person: Person, checked: _Checked) -> None:
     wanted_keys = {(t, i) for t, _n, i in wanted}
     today = timezone.localdate()
     for old in person.identifiers.filter(is_current=True):
-        replaced = (
-            old.doc_type == DocumentType.NATIONAL_ID
-            and checked.national_id
-            and (old.doc_type, old.number_index) not in wanted_keys
+        # A new or removed national ID (e.g. after nationality verification) retires the
+        # old number; it stays in the history. Other documents are retired when removed.
+        replaced = (old.doc_type, old.number_index) not in wanted_keys and (
+            old.doc_type == DocumentType.NATIONAL_ID or retire_other_documents
         )
         if replaced:
             # A new number (e.g. after nationality verification): keep the old one as history.
@@ -546,13 +556,20 @@ def person_register(
 
 
 @transaction.atomic
-def person_update(*, user: User, person: Person, data: PersonData, request: Any = None) -> Person:
+def person_update(
+    *,
+    user: User,
+    person: Person,
+    data: PersonData,
+    request: Any = None,
+    replace_documents: bool = False,
+) -> Person:
     _require_edit(user)
     _require_visible(user, person)
     checked = _validate(data, user=user, person=person, consent=None)
     _apply(person, data, checked)
     person.save()
-    _sync_identifiers(person, checked)
+    _sync_identifiers(person, checked, retire_other_documents=replace_documents)
     _sync_groups_and_disabilities(person, data, user)
     person_sensitive_basis_refresh(person)
     person_access_record(user=user, person=person, action=AccessAction.UPDATE, request=request)
@@ -570,7 +587,13 @@ def person_patch(
         raise ValidationError({name: ValidationError(_("Unknown field.")) for name in unknown})
     for name, value in changes.items():
         setattr(data, name, value)
-    return person_update(user=user, person=person, data=data, request=request)
+    return person_update(
+        user=user,
+        person=person,
+        data=data,
+        request=request,
+        replace_documents="other_documents" in changes,
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,21 @@ from saphan.core.http import is_htmx, signed_in_user
 from saphan.geo.models import District, Province, Subdistrict
 from saphan.people import choices as c
 from saphan.people.forms import ConsentForm, PersonForm, SearchForm, person_form_initial
-from saphan.people.identity import national_id_category, national_id_validate
+from saphan.people.identity import (
+    national_id_category,
+    national_id_validate,
+    national_id_zero_subtype,
+    zero_subtype_label,
+)
 from saphan.people.models import Household, Person
 from saphan.people.partialdate import partial_date_parse
-from saphan.people.selectors import masked_query, person_present, person_search, sensitive_values
+from saphan.people.selectors import (
+    masked_query,
+    person_present,
+    person_search,
+    sensitive_values,
+    visible_group_codes,
+)
 from saphan.people.services import (
     consent_record,
     consent_withdraw,
@@ -35,6 +46,7 @@ from saphan.people.services import (
     person_update,
 )
 
+_NUMBER_FIELDS = ("national_id", "phone", "other_document_number", "disability_card_number")
 TABS = ("identity", "household", "groups", "attributes", "consent", "history")
 
 
@@ -140,7 +152,17 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
             detail={"page": "edit"},
         )
     current = person_data_from(person)
-    form = PersonForm(request.POST or None, initial=person_form_initial(current), user=user)
+    initial = person_form_initial(current)
+    full_numbers = policy.can(user, policy.Action.VIEW_FULL_ID)
+    if not full_numbers:
+        # Roles that see masked numbers never get them back through the edit form: the
+        # fields start empty, and empty keeps what is stored.
+        for name in _NUMBER_FIELDS:
+            initial[name] = ""
+    form = PersonForm(request.POST or None, initial=initial, user=user)
+    if not full_numbers:
+        for name in _NUMBER_FIELDS:
+            form.fields[name].help_text = _("Leave empty to keep the recorded number.")
     for name in (
         "consent_given",
         "consent_sensitive",
@@ -149,11 +171,27 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
         "guardian_name",
     ):
         form.fields.pop(name)
-    if not person_present(person=person, user=user).sensitive_visible:
+    sensitive_visible = person_present(person=person, user=user).sensitive_visible
+    if not sensitive_visible:
         for name in PersonForm.SECTIONS["sensitive"]:
             form.fields.pop(name, None)
+        groups_field = form.fields["groups"]
+        groups_field.choices = [  # type: ignore[attr-defined]
+            ch
+            for ch in groups_field.choices  # type: ignore[attr-defined]
+            if ch[0] not in c.SENSITIVE_GROUPS
+        ]
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
+        if not full_numbers:
+            data.national_id = data.national_id or current.national_id
+            data.phone = data.phone or current.phone
+            data.other_documents = data.other_documents or current.other_documents
+            data.disability_card_number = (
+                data.disability_card_number or current.disability_card_number
+            )
+        if not sensitive_visible:  # hidden sensitive groups stay as they are
+            data.declared_groups += [g for g in current.declared_groups if g in c.SENSITIVE_GROUPS]
         if "religion" not in form.fields:  # sensitive fields hidden: keep what is stored
             for name in (
                 *c.SENSITIVE_FIELDS,
@@ -202,6 +240,9 @@ def detail(request: HttpRequest, uid: str) -> HttpResponse:
     if national is not None and not national.masked:
         digits = national.number.replace("-", "")
         context["id_category"] = national_id_category(digits)
+        subtype = national_id_zero_subtype(digits)
+        if subtype:
+            context["id_subtype"] = zero_subtype_label(subtype, request.LANGUAGE_CODE)
     if tab == "household":
         membership = (
             person.memberships.filter(until__isnull=True).select_related("household").first()
@@ -212,7 +253,8 @@ def detail(request: HttpRequest, uid: str) -> HttpResponse:
                 until__isnull=True
             ).select_related("person")
     elif tab == "groups":
-        context["groups"] = person.groups.order_by("group")
+        shown = visible_group_codes(person=person, user=user)
+        context["groups"] = person.groups.filter(group__in=shown).order_by("group")
     elif tab == "consent":
         context["consents"] = person.consents.all()
         context["consent_form"] = ConsentForm(initial={"given_on": timezone.localdate()})
@@ -250,9 +292,9 @@ def consent_add(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @login_required
-def consent_evidence(request: HttpRequest, uid: str, consent_id: int) -> HttpResponse:
+def consent_evidence(request: HttpRequest, uid: str, consent_id: int) -> FileResponse:
     """The evidence file, through the policy layer (media files are never served directly)."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     user = signed_in_user(request)
     person = _person_or_404(request, uid)
@@ -271,7 +313,7 @@ def consent_evidence(request: HttpRequest, uid: str, consent_id: int) -> HttpRes
     return FileResponse(
         consent.evidence.open("rb"),
         as_attachment=True,
-        filename=consent.evidence.name.rsplit("/", 1)[-1],
+        filename=(consent.evidence.name or "evidence").rsplit("/", 1)[-1],
     )
 
 
@@ -328,6 +370,19 @@ def household_detail(request: HttpRequest, uid: str) -> HttpResponse:
         object_id=str(household.uid),
         province_code=household.province_id,
     )
+    q = request.GET.get("q", "").strip()
+    candidates = []
+    if q:
+        candidates = person_search(user=user, province=household.province_id, q=q, limit=20).people
+        access_log_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            request=request,
+            object_type="person",
+            province_code=household.province_id,
+            query=masked_query(q),
+            detail={"page": "household", "results": len(candidates)},
+        )
     return render(
         request,
         "people/household.html",
@@ -335,11 +390,7 @@ def household_detail(request: HttpRequest, uid: str) -> HttpResponse:
             "household": household,
             "members": members,
             "relationships": c.Relationship.choices,
-            "candidates": person_search(
-                user=user, province=household.province_id, q=request.GET.get("q", ""), limit=20
-            ).people
-            if request.GET.get("q")
-            else [],
+            "candidates": candidates,
         },
     )
 
