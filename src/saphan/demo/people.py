@@ -6,9 +6,10 @@ valid check digit, and every other fact is sampled from rough shares per provinc
 
 Speed comes from three things:
 
-* rows are generated in chunks (default 50,000 people), by two worker processes when
-  there is more than one chunk: encryption (Fernet, via :func:`encrypt_text`) and the
-  name-search text are the costly part of generating a row;
+* rows are generated in chunks (default 50,000 people), by worker processes (two on a
+  2-core machine) when there is more than one chunk: generating a person in Python and
+  encrypting its numbers (Fernet, via :func:`encrypt_text`, about 20 % of the time) is
+  the costly part; the name-search text is cached per name;
 * on PostgreSQL each chunk is written with ``COPY ... FROM STDIN`` (ids are reserved
   from the tables' sequences first, so that children can reference their person); on
   SQLite with ``executemany`` in one transaction per chunk (the FTS5 triggers fire);
@@ -17,6 +18,9 @@ Speed comes from three things:
   registry tables are dropped inside the load's transaction and rebuilt at the end: one
   sort per index beats a million incremental GIN and B-tree inserts. Everything happens
   in one transaction, so a failed load leaves the schema and the data as they were.
+  Dropping a foreign key locks the table it references (users, organisations,
+  geography) until the load commits: run a bulk load before serving, as
+  ``saphan demo`` does.
 
 Bulk loading writes no django-simple-history rows: the history of a demo person starts
 at its first edit.
@@ -31,12 +35,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import os
 import random
+import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from saphan.core.crypto import blind_index, encrypt_text
 from saphan.people import choices as c
@@ -399,7 +410,7 @@ class Context:
     """Everything a worker needs to generate rows, picklable."""
 
     today: dt.date
-    now: str  # created_at of rows, formatted for the database
+    now: dt.datetime  # aware, UTC: rows are registered up to two years before this
     vendor: str
     seed: int
     provinces: tuple[ProvinceInfo, ...]
@@ -453,7 +464,7 @@ class LoadResult:
 # --- the generator ---------------------------------------------------------------------
 
 
-def _clean_names(names: Sequence[str]) -> tuple[str, ...]:
+def _clean_names(names: Iterable[str]) -> tuple[str, ...]:
     """Corpus names made of Thai letters only (no "ณ อยุธยา", no dots), sorted so that a
     seed gives the same people whatever the order of the corpus file."""
     return tuple(sorted({n for n in names if n and all("\u0e01" <= ch <= "\u0e4e" for ch in n)}))
@@ -484,6 +495,25 @@ def _name_search(*parts: str) -> str:
     return " ".join(t for t in (_search_part(p) for p in parts if p) if t)[:400]
 
 
+_TONE_MARKS = "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c"  # what thai_sort_key moves to the end
+
+
+@lru_cache(maxsize=200_000)
+def _sort_part(part: str) -> tuple[str, str]:
+    """thai_sort_key of one name split in its two halves: base letters, then tone marks."""
+    key = thai_sort_key(part)
+    base = key.rstrip(_TONE_MARKS)
+    return base, key[len(base) :]
+
+
+def _sort_key(given: str, family: str) -> str:
+    """``thai_sort_key(f"{given} {family}")`` from cached halves: the key reorders letters
+    only within a word and appends all tone marks in order, so it splits at the space."""
+    g_base, g_tones = _sort_part(given)
+    f_base, f_tones = _sort_part(family)
+    return f"{g_base} {f_base}{g_tones}{f_tones}"[:200]
+
+
 def _cutoff(years: int, today: dt.date) -> dt.date:
     try:
         return today.replace(year=today.year - years)
@@ -500,68 +530,158 @@ def _born_on_or_before(y: int, m: int | None, d: int | None, day: dt.date) -> bo
     return m == day.month and (d is None or d <= day.day)
 
 
-class _Person:
-    __slots__ = (
-        "age",
-        "consent_guardian",
-        "family",
-        "full_name",
-        "index",
-        "pk",
-        "relationship",
-        "sex",
+# Plain strings for the hot path (an enum member's .value is a property call).
+MALE, FEMALE = c.Sex.MALE.value, c.Sex.FEMALE.value
+HEAD, SPOUSE = c.Relationship.HEAD.value, c.Relationship.SPOUSE.value
+CHILD, GRANDCHILD = c.Relationship.CHILD.value, c.Relationship.GRANDCHILD.value
+PARENT, SIBLING = c.Relationship.PARENT.value, c.Relationship.SIBLING.value
+OTHER_RELATIVE = c.Relationship.OTHER_RELATIVE.value
+BUDDHISM, ISLAM = c.Religion.BUDDHISM.value, c.Religion.ISLAM.value
+CHRISTIANITY = c.Religion.CHRISTIANITY.value
+THAI_REGISTERED = c.CivilStatus.THAI_REGISTERED.value
+THAI_UNREGISTERED = c.CivilStatus.THAI_UNREGISTERED.value
+STATELESS = c.CivilStatus.STATELESS.value
+NON_THAI_6_7 = c.CivilStatus.NON_THAI_6_7.value
+MIGRANT_WITH_PERMIT = c.CivilStatus.MIGRANT_WITH_PERMIT.value
+NO_STATUS = c.CivilStatus.NONE.value
+ID_CARD_ISSUED = c.VerificationStage.ID_CARD_ISSUED.value
+STAGES_STATELESS = tuple(s.value for s in c.VerificationStage)
+STAGES_EARLY = tuple(
+    s.value
+    for s in (
+        c.VerificationStage.NOT_STARTED,
+        c.VerificationStage.DOCUMENTS,
+        c.VerificationStage.WITNESSES,
+        c.VerificationStage.DNA_TEST,
+        c.VerificationStage.INTERVIEW,
+        c.VerificationStage.AWAITING_DECISION,
     )
+)
+INFORMAL, EMPLOYED = c.WorkStatus.INFORMAL.value, c.WorkStatus.EMPLOYED.value
+UNEMPLOYED, UNABLE = c.WorkStatus.UNEMPLOYED.value, c.WorkStatus.UNABLE.value
+STUDENT, RETIRED = c.WorkStatus.STUDENT.value, c.WorkStatus.RETIRED.value
+NO_INCOME, UNDER_3000 = c.IncomeBand.NONE.value, c.IncomeBand.UNDER_3000.value
+FROM_3000, FROM_9000 = c.IncomeBand.FROM_3000.value, c.IncomeBand.FROM_9000.value
+FROM_15000 = c.IncomeBand.FROM_15000.value
+CONSENT, LEGAL = c.SensitiveBasis.CONSENT.value, c.SensitiveBasis.LEGAL.value
+SELF, GUARDIAN = c.ConsentGiver.SELF.value, c.ConsentGiver.GUARDIAN.value
+NATIONAL_ID = DocumentType.NATIONAL_ID.value
+PASSPORT = DocumentType.PASSPORT.value
+MIGRANT_CARD = DocumentType.MIGRANT_WORKER_CARD.value
+G_OLDER, G_CHILD = c.PopulationGroup.OLDER_PERSON.value, c.PopulationGroup.CHILD.value
+G_DISABILITY, G_HOMELESS = c.PopulationGroup.DISABILITY.value, c.PopulationGroup.HOMELESS.value
+G_INFORMAL = c.PopulationGroup.INFORMAL_WORKER.value
+G_STATUS = c.PopulationGroup.STATUS_ETHNIC_INDIGENOUS.value
+G_MIGRANT, G_MUSLIM = c.PopulationGroup.MIGRANT_WORKER.value, c.PopulationGroup.THAI_MUSLIM.value
+G_WOMEN, G_LGBTQ = c.PopulationGroup.WOMEN.value, c.PopulationGroup.LGBTQ.value
+DERIVED, DECLARED = c.GroupSource.DERIVED.value, c.GroupSource.DECLARED.value
+SURVEY, AGENCY = c.GroupSource.SURVEY.value, c.GroupSource.AGENCY.value
+SEVERITIES = ("mild", "moderate", "moderate", "severe")
+GENDERS_TRANS = ("trans_woman", "trans_man", "non_binary", "other")
+#: Sensitive-data rule of the registry (services._validate): these need a basis.
+ISAN = ("30", "31", "33", "34", "35", "41")
+URBAN = frozenset({"11", "13", "83"})
 
-    def __init__(self, sex: str, age: float | None, relationship: str) -> None:
+
+class _Person:
+    __slots__ = ("age", "family", "full_name", "guardian", "index", "pk", "rel", "sex")
+
+    def __init__(self, sex: str, age: float | None, rel: str = "") -> None:
         self.sex = sex
         self.age = age
-        self.relationship = relationship
+        self.rel = rel
         self.family = ""
         self.full_name = ""
-        self.consent_guardian = ""
+        self.guardian = ""
         self.pk = 0
         self.index = 0
 
 
+def _national_id(first: str, office: str, index: int) -> str:
+    """``first`` + 4-digit registry office + 7-digit serial + check digit. The serial is a
+    bijection of the demo index (affine, digits reversed, affine again: unique and not
+    obviously sequential), so no two demo people share a number."""
+    v = (index * 4_829_371 + 1_234_567) % 10_000_000
+    v = (int(f"{v:07d}"[::-1]) * 3_137_777 + 271_828) % 10_000_000
+    first12 = f"{first}{office}{v:07d}"
+    return first12 + str(national_id_check_digit(first12))
+
+
+def _zero_id(province: str, digits67: str, index: int) -> str:
+    """0-PPRR-{89|00}SSS-SS-K (category 0): office and 5-digit serial from the index."""
+    v = (index * 1_234_577 + 424_242) % 9_900_000
+    first12 = f"0{province}{v // 100_000 + 1:02d}{digits67}{v % 100_000:05d}"
+    return first12 + str(national_id_check_digit(first12))
+
+
+def _pink_card(province: str, index: int) -> str:
+    """Migrant worker cards carry a 13-digit number starting 00."""
+    v = (index * 7_654_321 + 99_991) % 100_000_000
+    first12 = f"00{province}{v:08d}"
+    return first12 + str(national_id_check_digit(first12))
+
+
 class _Generator:
+    """Generates one chunk. People come in units: a person living alone (or homeless), or
+    a household of 2–6 sharing an address, a family name and a religion."""
+
     def __init__(self, ctx: Context, task: ChunkTask) -> None:
         self.ctx = ctx
         self.task = task
-        self.rng = random.Random(f"saphan-demo:{ctx.seed}:{task.first_index}")
+        self.rng = rng = random.Random(f"saphan-demo:{ctx.seed}:{task.first_index}")
+        self.rand = rng.random
+        self.choice = rng.choice
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
-        self.today = ctx.today
-        self.older_cutoff = _cutoff(c.OLDER_PERSON_AGE, ctx.today)
-        self.adult_cutoff = _cutoff(c.ADULT_AGE, ctx.today)
-        weights = [PROVINCE_WEIGHTS.get(p.code, 300) for p in ctx.provinces]
-        self.province_cum = list(itertools.accumulate(weights))
-        self.by_code = {p.code: p for p in ctx.provinces}
-        self.isan = [
-            self.by_code[code]
-            for code in ("30", "31", "33", "34", "35", "41")
-            if code in self.by_code
-        ]
+        self.persons = self.rows[PERSON_TABLE]
+        self.households = self.rows[HOUSEHOLD_TABLE]
+        self.identifiers = self.rows[IDENTIFIER_TABLE]
+        self.groups = self.rows[GROUP_TABLE]
+        self.disabilities = self.rows[DISABILITY_TABLE]
+        self.consents = self.rows[CONSENT_TABLE]
+        self.members = self.rows[MEMBER_TABLE]
+        today = ctx.today
+        self.today = today
+        self.older_cutoff = _cutoff(c.OLDER_PERSON_AGE, today)
+        self.adult_cutoff = _cutoff(c.ADULT_AGE, today)
+        # ISO dates n days before and after today, drawn by index (much cheaper than
+        # date arithmetic per row).
+        self.past = [(today - dt.timedelta(days=n)).isoformat() for n in range(3651)]
+        self.future = [(today + dt.timedelta(days=n)).isoformat() for n in range(3001)]
+        self.province_cum = list(
+            itertools.accumulate(PROVINCE_WEIGHTS.get(p.code, 300) for p in ctx.provinces)
+        )
+        by_code = {p.code: p for p in ctx.provinces}
+        self.isan = [by_code[code] for code in ISAN if code in by_code]
         self.next_person = 0
         self.next_household = 0
         self.villages: dict[str, list[str]] = {}
         self.latin = _romanize_cached()
-        uuid_text = (lambda u: u.hex) if ctx.vendor == "sqlite" else str
-        self.uuid_text: Callable[[uuid.UUID], str] = uuid_text
-        self.is_sqlite = ctx.vendor == "sqlite"
+        self.sqlite = ctx.vendor == "sqlite"
+        # created_at of the rows registered n days ago, formatted for the database.
+        utc = ctx.now.astimezone(dt.UTC)
+        self.stamps = [
+            str((utc - dt.timedelta(days=n)).replace(tzinfo=None))
+            if self.sqlite
+            else str(utc - dt.timedelta(days=n))
+            for n in range(731)
+        ]
+        self.stamp = self.stamps[0]
 
     # -- small helpers ---------------------------------------------------------------
 
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
+    def uid(self, mark: int, middle: int) -> str:
+        x = (mark << 96) | (middle << 64) | self.rng.getrandbits(64)
+        h = f"{x:032x}"
+        return h if self.sqlite else f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
-    def day_within(self, start: dt.date, end: dt.date) -> dt.date:
-        span = (end - start).days
-        return start + dt.timedelta(days=self.rng.randint(0, max(span, 0)))
+    def days_ago(self, low: int, high: int) -> int:
+        return low + int(self.rand() * (high - low + 1))
 
     def province(self) -> ProvinceInfo:
-        x = self.rng.random() * self.province_cum[-1]
+        x = self.rand() * self.province_cum[-1]
         return self.ctx.provinces[bisect.bisect_right(self.province_cum, x)]
 
-    def village(self, subdistrict: str) -> tuple[int, str]:
+    def address(self, subdistrict: str, urban: bool) -> str:
         names = self.villages.get(subdistrict)
         if names is None:
             local = random.Random(f"village:{subdistrict}")
@@ -570,283 +690,239 @@ class _Generator:
                 for _ in range(local.randint(6, 20))
             ]
             self.villages[subdistrict] = names
-        moo = self.rng.randrange(len(names))
-        return moo + 1, names[moo]
-
-    def address(self, subdistrict: str, urban: bool) -> str:
-        moo, name = self.village(subdistrict)
-        house = self.rng.randint(1, 250)
-        if urban and self.chance(0.5):
-            return f"{house}/{self.rng.randint(1, 99)} หมู่ {moo}"
-        return f"{house} หมู่ {moo} บ้าน{name}"
-
-    def phone(self) -> str:
-        return f"0{self.rng.choice('689')}{self.rng.randrange(10**8):08d}"
+        moo = int(self.rand() * len(names))
+        house = 1 + int(self.rand() * 250)
+        if urban and self.rand() < 0.5:
+            return f"{house}/{1 + int(self.rand() * 99)} หมู่ {moo + 1}"
+        return f"{house} หมู่ {moo + 1} บ้าน{names[moo]}"
 
     def pick(self, *options: tuple[str, float]) -> str:
         """One of the values by weight; "" with the remaining probability."""
-        x = self.rng.random()
+        x = self.rand()
         for value, weight in options:
             x -= weight
             if x < 0:
                 return value
         return ""
 
-    # -- identity numbers --------------------------------------------------------------
+    # -- units -----------------------------------------------------------------------------
 
-    def national_id(self, first: str, office: str, index: int) -> str:
-        """``first`` + 4-digit registry office + 7-digit serial + check digit; the serial is
-        a bijection of the demo index, so numbers are unique for the whole demo."""
-        serial = (index * 7_654_321 + 1_234_567) % 10_000_000
-        first12 = f"{first}{office}{serial:07d}"
-        return first12 + str(national_id_check_digit(first12))
-
-    def zero_id(self, province: str, digits67: str, index: int) -> str:
-        """0-PPRR-{89|00}SSS-SS-K: office and 5-digit serial from the demo index."""
-        v = (index * 1_234_577 + 424_242) % 9_900_000
-        office = f"{province}{v // 100_000 + 1:02d}"
-        first12 = f"0{office}{digits67}{v % 100_000:05d}"
-        return first12 + str(national_id_check_digit(first12))
-
-    def pink_card(self, province: str, index: int) -> str:
-        serial = (index * 7_654_321 + 99_991) % 100_000_000
-        first12 = f"00{province}{serial:08d}"
-        return first12 + str(national_id_check_digit(first12))
-
-    # -- households ----------------------------------------------------------------------
-
-    def child_age(self, low: float, high: float) -> float:
-        return self.rng.uniform(max(low, 0.0), max(high, 0.2))
+    def run(self) -> dict[str, list[tuple[Any, ...]]]:
+        count = self.task.count
+        while self.next_person < count:
+            self.unit(count - self.next_person)
+        extras = self.ctx.extras
+        for table, extra in extras.items():
+            if extra:
+                self.rows[table] = [row + extra for row in self.rows[table]]
+        return self.rows
 
     def unit(self, remaining: int) -> None:
-        rng = self.rng
+        rand, choice, uniform = self.rand, self.choice, self.rng.uniform
         prov = self.province()
         code = prov.code
-        migrant = self.chance(MIGRANT_SHARE.get(code, MIGRANT_SHARE_OTHER))
-        ethnic = "" if migrant else ""
-        if not migrant and self.chance(ETHNIC_SHARE.get(code, ETHNIC_SHARE_OTHER)):
-            ethnic = rng.choice(ETHNIC_GROUPS.get(code, ETHNIC_GROUPS_OTHER))
-        members: list[_Person] = []
+        migrant = rand() < MIGRANT_SHARE.get(code, MIGRANT_SHARE_OTHER)
+        ethnic = ""
+        if not migrant and rand() < ETHNIC_SHARE.get(code, ETHNIC_SHARE_OTHER):
+            ethnic = choice(ETHNIC_GROUPS.get(code, ETHNIC_GROUPS_OTHER))
         homeless = False
-        r = rng.random()
-        m, f = c.Sex.MALE.value, c.Sex.FEMALE.value
-        rel = c.Relationship
+        r = rand()
         if migrant:
-            if r < 0.55:
-                members = [_Person(rng.choice((m, m, f)), rng.uniform(18, 45), "")]
+            if r < 0.55:  # single workers, mostly men
+                members = [_Person(MALE if rand() < 0.65 else FEMALE, uniform(18, 45))]
             else:
-                head = _Person(m, rng.uniform(20, 45), rel.HEAD)
-                members = [head, _Person(f, max(18, head.age - rng.uniform(-3, 6)), rel.SPOUSE)]  # type: ignore[operator]
-                for _ in range(rng.choice((0, 1, 1, 2, 3))):
-                    members.append(_Person(rng.choice((m, f)), self.child_age(0, 12), rel.CHILD))
-        elif r < 0.02 * 2.5:
-            # Homeless people: mostly men of working age or older, alone.
+                head = _Person(MALE, uniform(20, 45), HEAD)
+                members = [head, _Person(FEMALE, max(18.0, uniform(18, 45)), SPOUSE)]
+                for _ in range(choice((0, 1, 1, 2))):
+                    members.append(_Person(choice((MALE, FEMALE)), uniform(0, 12), CHILD))
+        elif r < 0.04:
+            # Homeless people: mostly men, some with no known age.
             homeless = True
-            age = None if self.chance(0.25) else rng.uniform(20, 80)
-            members = [_Person(m if self.chance(0.8) else f, age, "")]
-        elif r < 0.56:
-            members = [self.single_adult()]
+            age = None if rand() < 0.25 else uniform(20, 80)
+            members = [_Person(MALE if rand() < 0.8 else FEMALE, age)]
+        elif r < 0.62:
+            members = [self.single()]
         else:
-            members = self.household_members(rng.random())
+            members = self.household()
         if len(members) > remaining:
             members = members[:remaining]
-            if len(members) == 1:
-                members[0].relationship = ""
-        self.emit_unit(prov, members, migrant=migrant, ethnic=ethnic, homeless=homeless)
+        if len(members) == 1:
+            members[0].rel = ""
+        self.emit(prov, members, migrant, ethnic, homeless)
 
-    def single_adult(self) -> _Person:
-        rng = self.rng
-        r = rng.random()
-        if r < 0.45:
-            age = rng.uniform(60, 98) if self.chance(0.9) else rng.uniform(60, 70)
-        elif r < 0.55:
-            age = rng.uniform(15, 18)
+    def single(self) -> _Person:
+        """A person registered alone: an older person, a young person, an adult."""
+        rand, uniform = self.rand, self.rng.uniform
+        r = rand()
+        if r < 0.30:
+            age = uniform(60, 96)
+        elif r < 0.36:
+            age = uniform(15, 18)
         else:
-            age = rng.uniform(18, 60)
-        return _Person(c.Sex.FEMALE.value if self.chance(0.55) else c.Sex.MALE.value, age, "")
+            age = uniform(18, 60)
+        return _Person(FEMALE if rand() < 0.55 else MALE, age)
 
-    def household_members(self, r: float) -> list[_Person]:
-        rng = self.rng
-        m, f = c.Sex.MALE.value, c.Sex.FEMALE.value
-        rel = c.Relationship
-        members: list[_Person]
-        if r < 0.30:  # couple with children
-            head = _Person(m if self.chance(0.75) else f, rng.uniform(24, 58), rel.HEAD)
-            spouse_age = max(18.0, head.age + rng.uniform(-6, 4))  # type: ignore[operator]
-            members = [head, _Person(f if head.sex == m else m, spouse_age, rel.SPOUSE)]
-            young = min(head.age, spouse_age) - 18  # type: ignore[operator]
-            for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
-                members.append(
-                    _Person(rng.choice((m, f)), self.child_age(0, min(young, 30)), rel.CHILD)
-                )
+    def household(self) -> list[_Person]:
+        rand, choice, uniform = self.rand, self.choice, self.rng.uniform
+        sexes = (MALE, FEMALE)
+        r = rand()
+        if r < 0.32:  # a couple and their children
+            head = _Person(MALE if rand() < 0.75 else FEMALE, uniform(24, 58), HEAD)
+            spouse = _Person(FEMALE if head.sex == MALE else MALE, 0.0, SPOUSE)
+            spouse.age = max(18.0, (head.age or 30) + uniform(-6, 4))
+            members = [head, spouse]
+            young = min(head.age or 30, spouse.age) - 18
+            for _ in range(choice((0, 1, 1, 1, 2, 2, 3))):
+                members.append(_Person(choice(sexes), uniform(0, max(min(young, 28), 0.5)), CHILD))
         elif r < 0.48:  # three generations
-            head = _Person(m if self.chance(0.6) else f, rng.uniform(48, 80), rel.HEAD)
+            head = _Person(MALE if rand() < 0.6 else FEMALE, uniform(48, 80), HEAD)
             members = [head]
-            if self.chance(0.7):
-                members.append(
-                    _Person(f if head.sex == m else m, head.age + rng.uniform(-6, 3), rel.SPOUSE)
-                )  # type: ignore[operator]
-            adult = _Person(rng.choice((m, f)), rng.uniform(20, head.age - 20), rel.CHILD)  # type: ignore[operator]
+            if rand() < 0.7:
+                age = (head.age or 60) + uniform(-6, 3)
+                members.append(_Person(FEMALE if head.sex == MALE else MALE, age, SPOUSE))
+            adult = _Person(choice(sexes), uniform(20, (head.age or 60) - 20), CHILD)
             members.append(adult)
-            for _ in range(rng.choice((1, 1, 2, 3))):
+            for _ in range(choice((1, 1, 2, 3))):
+                age = uniform(0, max((adult.age or 20) - 17, 0.5))
+                members.append(_Person(choice(sexes), age, GRANDCHILD))
+        elif r < 0.62:  # older people raising grandchildren: no working-age adult
+            head = _Person(FEMALE if rand() < 0.65 else MALE, uniform(60, 86), HEAD)
+            members = [head]
+            if rand() < 0.45:
                 members.append(
-                    _Person(rng.choice((m, f)), self.child_age(0, adult.age - 17), rel.GRANDCHILD)  # type: ignore[operator]
+                    _Person(MALE if head.sex == FEMALE else FEMALE, uniform(60, 88), SPOUSE)
                 )
-        elif r < 0.66:  # older people raising grandchildren, no working-age adult
-            head = _Person(f if self.chance(0.65) else m, rng.uniform(60, 86), rel.HEAD)
+            for _ in range(choice((1, 1, 2, 2, 3))):
+                members.append(_Person(choice(sexes), uniform(2, 17.9), GRANDCHILD))
+        elif r < 0.80:  # an adult child caring for old parents
+            head = _Person(choice(sexes), uniform(30, 58), HEAD)
             members = [head]
-            if self.chance(0.45):
-                members.append(_Person(m if head.sex == f else f, rng.uniform(60, 88), rel.SPOUSE))
-            for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                members.append(_Person(rng.choice((m, f)), rng.uniform(2, 17.9), rel.GRANDCHILD))
-        elif r < 0.80:  # adult child caring for old parents
-            head = _Person(rng.choice((m, f)), rng.uniform(30, 58), rel.HEAD)
+            if rand() < 0.5:
+                age = (head.age or 40) + uniform(-5, 5)
+                members.append(_Person(FEMALE if head.sex == MALE else MALE, age, SPOUSE))
+            for _ in range(choice((1, 1, 2))):
+                age = (head.age or 40) + uniform(20, 35)
+                members.append(_Person(choice((MALE, FEMALE, FEMALE)), age, PARENT))
+        elif r < 0.92:  # a single parent
+            head = _Person(FEMALE if rand() < 0.85 else MALE, uniform(20, 52), HEAD)
             members = [head]
-            if self.chance(0.5):
-                members.append(
-                    _Person(f if head.sex == m else m, head.age + rng.uniform(-5, 5), rel.SPOUSE)
-                )  # type: ignore[operator]
-            for _ in range(rng.choice((1, 1, 2))):
-                members.append(
-                    _Person(rng.choice((m, f, f)), head.age + rng.uniform(20, 35), rel.PARENT)
-                )  # type: ignore[operator]
-        elif r < 0.93:  # single parent
-            head = _Person(f if self.chance(0.85) else m, rng.uniform(19, 52), rel.HEAD)
-            members = [head]
-            for _ in range(rng.choice((1, 1, 2, 3))):
-                members.append(
-                    _Person(rng.choice((m, f)), self.child_age(0, head.age - 16), rel.CHILD)
-                )  # type: ignore[operator]
+            for _ in range(choice((1, 1, 2, 3))):
+                age = uniform(0, max((head.age or 30) - 17, 0.5))
+                members.append(_Person(choice(sexes), age, CHILD))
         else:  # siblings and other relatives
-            head = _Person(rng.choice((m, f)), rng.uniform(25, 85), rel.HEAD)
-            members = [
-                head,
-                _Person(rng.choice((m, f)), head.age + rng.uniform(-10, 10), rel.SIBLING),
-            ]  # type: ignore[operator]
-            if self.chance(0.3):
-                members.append(_Person(rng.choice((m, f)), rng.uniform(5, 70), rel.OTHER_RELATIVE))
+            head = _Person(choice(sexes), uniform(25, 85), HEAD)
+            age = (head.age or 50) + uniform(-10, 10)
+            members = [head, _Person(choice(sexes), max(age, 18.0), SIBLING)]
+            if rand() < 0.3:
+                members.append(_Person(choice(sexes), uniform(5, 70), OTHER_RELATIVE))
         return members[:6]
 
-    # -- rows ------------------------------------------------------------------------------
-
-    def emit_unit(
+    def emit(
         self,
         prov: ProvinceInfo,
         members: list[_Person],
-        *,
         migrant: bool,
         ethnic: str,
         homeless: bool,
     ) -> None:
-        rng = self.rng
+        """Household-level facts, then each member's rows."""
+        rand, choice = self.rand, self.choice
         code = prov.code
-        urban = code in ("11", "13", "83")
-        sub, district = rng.choice(prov.subdistricts)
+        urban = code in URBAN
+        sub, district = choice(prov.subdistricts)
         origin = ""
         if migrant:
-            origin = MIGRANT_ORIGIN.get(code) or rng.choice(("MM", "MM", "MM", "MM", "KH", "LA"))
-        # Household-level facts.
-        if migrant:
-            religion = c.Religion.ISLAM.value if self.chance(0.04) else c.Religion.BUDDHISM.value
+            origin = MIGRANT_ORIGIN.get(code) or choice(("MM", "MM", "MM", "MM", "KH", "LA"))
+            religion = ISLAM if rand() < 0.04 else BUDDHISM
         elif ethnic:
-            religion = rng.choice(
-                (c.Religion.BUDDHISM.value,) * 5
-                + (c.Religion.CHRISTIANITY.value,) * 3
-                + (c.Religion.OTHER.value,) * 2
-            )
-            if code in ("94", "95", "81", "82", "83") and ethnic in ("อูรักลาโว้ย",):
-                religion = c.Religion.BUDDHISM.value
+            r = rand()
+            religion = BUDDHISM if r < 0.55 else (CHRISTIANITY if r < 0.85 else "other")
         else:
             share = MUSLIM_SHARE.get(code) or MUSLIM_SHARE_CENTRAL.get(code, MUSLIM_SHARE_OTHER)
-            religion = c.Religion.ISLAM.value if self.chance(share) else c.Religion.BUDDHISM.value
-            if religion == c.Religion.BUDDHISM.value and self.chance(0.01):
-                religion = rng.choice((c.Religion.CHRISTIANITY.value, c.Religion.NONE.value))
-        if ethnic in CLAN_GROUPS and self.chance(0.7):
-            family = rng.choice(CLAN_NAMES)
+            religion = ISLAM if rand() < share else BUDDHISM
+            if religion == BUDDHISM and rand() < 0.01:
+                religion = choice((CHRISTIANITY, "none"))
+        if ethnic in CLAN_GROUPS and rand() < 0.7:
+            family = choice(CLAN_NAMES)
         else:
-            family = rng.choice(self.ctx.family_names)
-        # Address: registered elsewhere for some internal migrants to the cities.
-        registered_sub: str | None = sub
+            family = choice(self.ctx.family_names)
+        # Registered (house-registration) address: none for migrants and some ethnic
+        # people; in Isan for many people living in the cities around Bangkok and Phuket.
+        registered: str | None = sub
         registered_district = district
-        if migrant:
-            registered_sub, registered_district = None, ""
-        elif urban and self.chance(0.35) and self.isan:
-            other = rng.choice(self.isan)
-            registered_sub, registered_district = rng.choice(other.subdistricts)
-        elif ethnic and self.chance(0.3):
-            registered_sub, registered_district = None, ""
+        if migrant or (ethnic and rand() < 0.3):
+            registered, registered_district = None, ""
+        elif urban and rand() < 0.35 and self.isan:
+            registered, registered_district = choice(choice(self.isan).subdistricts)
         address = self.address(sub, urban)
-        registered_address = (
-            address
-            if registered_sub == sub
-            else (self.address(registered_sub, False) if registered_sub else "")
-        )
-        created = self.day_within(self.today - dt.timedelta(days=730), self.today)
-        household_pk = 0
+        if registered is None:
+            registered_address = ""
+        elif registered == sub:
+            registered_address = address
+        else:
+            registered_address = self.address(registered, False)
+        created_days = self.days_ago(0, 730)
+        created = self.past[created_days]
+        household = 0
         if len(members) > 1:
-            household_pk = self.task.household_ids[self.next_household]
+            household = self.task.household_ids[self.next_household]
             self.next_household += 1
-            hh_uid = uuid.UUID(int=(HOUSEHOLD_MARK << 96) | rng.getrandbits(96))
-            self.rows[HOUSEHOLD_TABLE].append(
+            self.households.append(
                 (
-                    household_pk,
-                    self.uuid_text(hh_uid),
+                    household,
+                    self.uid(HOUSEHOLD_MARK, self.task.first_index & 0xFFFF_FFFF),
                     code,
                     sub,
                     address,
                     prov.organisation_id,
-                    self.ctx.now,
+                    self.stamps[created_days],
                 )
             )
         under18 = sum(1 for p in members if p.age is not None and p.age < 18)
-        head_name = ""
         for p in members:
             p.index = self.task.first_index + self.next_person
             p.pk = self.task.person_ids[self.next_person]
             self.next_person += 1
+        head = members[0]
         for p in members:
-            same_family = not (
-                (p.relationship == c.Relationship.SPOUSE and self.chance(0.35))
-                or (p.relationship == c.Relationship.GRANDCHILD and self.chance(0.5))
-                or (
-                    p.relationship in (c.Relationship.OTHER_RELATIVE, c.Relationship.PARENT)
-                    and self.chance(0.6)
-                )
-            )
-            p.family = family if same_family else rng.choice(self.ctx.family_names)
-            if p.relationship in (c.Relationship.CHILD, c.Relationship.GRANDCHILD) and head_name:
-                p.consent_guardian = head_name
-            self.person(
-                p,
-                prov,
-                sub=None if homeless else sub,
-                district=registered_district if homeless else district,
-                registered_sub=registered_sub if not homeless or self.chance(0.5) else None,
-                registered_address="" if homeless else registered_address,
-                address="" if homeless else address,
-                religion=religion,
-                origin=origin,
-                ethnic=ethnic,
-                homeless=homeless,
-                created=created,
-                dependants=under18
-                if p.relationship in (c.Relationship.HEAD, c.Relationship.SPOUSE)
-                else None,
-                head=members[0],
-            )
-            if p.relationship == c.Relationship.HEAD:
-                head_name = p.full_name
-            if household_pk:
-                self.rows[MEMBER_TABLE].append(
-                    (household_pk, p.pk, p.relationship, created.isoformat(), None)
-                )
+            rel = p.rel
+            if (
+                (rel == SPOUSE and rand() < 0.35)
+                or (rel == GRANDCHILD and rand() < 0.5)
+                or (rel in (PARENT, OTHER_RELATIVE) and rand() < 0.6)
+            ):
+                p.family = choice(self.ctx.family_names)
+            else:
+                p.family = family
+            if homeless:
+                keep = rand() < 0.5
+                self.person(
+                    p, prov, None, registered_district if keep else "",
+                    registered if keep else None, "", "",
+                    religion, origin, ethnic, True, created_days, None, head,
+                )  # fmt: skip
+            else:
+                # Children cared for: counted for the head and spouse; 0 for adults alone.
+                if rel in (HEAD, SPOUSE):
+                    dependants: int | None = under18
+                else:
+                    dependants = 0 if rel == "" and (p.age or 0) >= 18 else None
+                self.person(
+                    p, prov, sub, district, registered, registered_address, address,
+                    religion, origin, ethnic, False, created_days, dependants, head,
+                )  # fmt: skip
+            if household:
+                self.members.append((household, p.pk, rel, created, None))
+
+    # -- one person ------------------------------------------------------------------------
 
     def birth(self, age: float | None) -> tuple[int | None, int | None, int | None]:
+        """A (possibly partial) birth date: older people more often know only the year."""
         if age is None:
             return None, None, None
         born = self.today - dt.timedelta(days=int(age * 365.2425))
-        r = self.rng.random()
-        year_only = 0.32 if age >= 70 else 0.12
+        r = self.rand()
+        year_only = 0.3 if age >= 70 else 0.12
         if r < year_only:
             return born.year, None, None
         if r < year_only + 0.05:
@@ -857,225 +933,204 @@ class _Generator:
         self,
         p: _Person,
         prov: ProvinceInfo,
-        *,
         sub: str | None,
         district: str,
-        registered_sub: str | None,
+        registered: str | None,
         registered_address: str,
         address: str,
         religion: str,
         origin: str,
         ethnic: str,
         homeless: bool,
-        created: dt.date,
+        created_days: int,
         dependants: int | None,
         head: _Person,
     ) -> None:
-        rng = self.rng
-        chance = self.chance
+        rand, choice = self.rand, self.choice
         ctx = self.ctx
-        age = p.age
-        female = p.sex == c.Sex.FEMALE.value
         pk = p.pk
+        age = p.age
+        female = p.sex == FEMALE
         code = prov.code
+        org = prov.organisation_id
+        created = self.past[created_days]
+        self.stamp = now = self.stamps[created_days]
+
         # Names.
-        given_latin = family_latin = ""
         family = p.family
+        given_latin = family_latin = nickname = ""
         if origin == "MM":
-            parts = rng.sample(BURMESE_PARTS, rng.choice((1, 2, 2, 3)))
-            given = " ".join(t for t, _ in parts)
+            parts = self.rng.sample(BURMESE_PARTS, choice((1, 2, 2, 3)))
+            given = " ".join([t for t, _ in parts])
             family = ""
-            if chance(0.7):
-                given_latin = " ".join(e for _, e in parts)
-        elif origin in ("KH", "LA"):
-            given_list, family_list = (
+            if rand() < 0.7:
+                given_latin = " ".join([e for _, e in parts])
+        elif origin:
+            givens, families = (
                 (KHMER_GIVEN, KHMER_FAMILY) if origin == "KH" else (LAO_GIVEN, LAO_FAMILY)
             )
-            g, gl = rng.choice(given_list)
-            fam, fl = rng.choice(family_list)
-            given, family = g, fam
-            if chance(0.7):
-                given_latin, family_latin = gl, fl
+            given, latin = choice(givens)
+            family, family_latin_name = choice(families)
+            if rand() < 0.7:
+                given_latin, family_latin = latin, family_latin_name
         else:
-            given = rng.choice(ctx.female_names if female else ctx.male_names)
-            if chance(0.03):
+            given = choice(ctx.female_names if female else ctx.male_names)
+            if rand() < 0.01:
                 given_latin = self.latin(given)
                 family_latin = self.latin(family) if given_latin else ""
-        nickname = rng.choice(NICKNAMES) if not origin and chance(0.35) else ""
-        # Birth and title.
+            if rand() < 0.35:
+                nickname = choice(NICKNAMES)
+
+        # Birth, title, derived groups (exactly as saphan.people.groups computes them).
         year, month, day = self.birth(age)
-        if age is not None and age < 15:
+        adult = age is None or age >= 18
+        # The title follows the recorded age, counted from the earliest possible birthday
+        # (PartialDate.age_on), which is what the registry shows.
+        today = self.today
+        shown_age = (
+            None
+            if year is None
+            else today.year - year - ((today.month, today.day) < (month or 1, day or 1))
+        )
+        if shown_age is not None and shown_age < 15:
             title = "เด็กหญิง" if female else "เด็กชาย"
         elif not female:
             title = "นาย"
-        elif p.relationship == c.Relationship.SPOUSE or (
-            p.relationship == c.Relationship.HEAD and head is p and (age or 40) >= 30
-        ):
+        elif p.rel == SPOUSE or (p is head and p.rel == HEAD and (age or 40) >= 30):
             title = "นาง"
         else:
-            title = "นาง" if (age or 40) >= 35 and chance(0.7) else "นางสาว"
-        p.full_name = f"{title}{given} {family}".strip()
+            title = "นาง" if (age or 40) >= 35 and rand() < 0.7 else "นางสาว"
+        p.full_name = f"{title}{given} {family}".rstrip()
+        if p.rel == HEAD:
+            head.guardian = p.full_name
         older = year is not None and _born_on_or_before(year, month, day, self.older_cutoff)
         child = year is not None and not _born_on_or_before(year, month, day, self.adult_cutoff)
-        adult = age is None or age >= 18
-        # Consent (PDPA) and the basis for sensitive data.
-        consents = self.rows[CONSENT_TABLE]
-        given_on = created
+
+        # Consent (PDPA): most people consent, most of them to sensitive data too.
         sensitive_consent = False
-        legal_basis = legal_note = ""
-        if chance(0.92):
+        if rand() < 0.92:
             guardian = age is not None and age <= 10
-            guardian_name = p.consent_guardian or (head.full_name if head is not p else "")
-            if guardian and not guardian_name:
-                guardian_name = f"{'นาง' if chance(0.7) else 'นาย'}{rng.choice(ctx.female_names)} {family}".strip()
-            covers_sensitive = chance(0.88)
+            giver, guardian_name, guardian_relationship = SELF, "", ""
+            if guardian:
+                giver = GUARDIAN
+                guardian_name = head.guardian if head is not p else ""
+                if not guardian_name:
+                    guardian_name = f"นาง{choice(ctx.female_names)} {family}".rstrip()
+                if p.rel == GRANDCHILD:
+                    guardian_relationship = "ยาย" if head.sex == FEMALE else "ตา"
+                else:
+                    guardian_relationship = "มารดา" if head.sex == FEMALE or head is p else "บิดา"
+            covers_sensitive = rand() < 0.88
             withdrawn: str | None = None
-            if chance(0.02):
-                withdrawn = self.day_within(given_on, self.today).isoformat()
-                if withdrawn == given_on.isoformat():
-                    withdrawn = None
-            if chance(0.04):  # an earlier, basic-only consent
-                earlier = given_on - dt.timedelta(days=rng.randint(30, 400))
-                consents.append(
-                    (pk, CONSENT_PURPOSES[1], True, False, False, c.ConsentGiver.SELF.value if not guardian else c.ConsentGiver.GUARDIAN.value,
-                     guardian_name if guardian else "", self.guardian_relationship(p, head) if guardian else "",
-                     earlier.isoformat(), None, "", None, prov.organisation_id, ctx.now)
+            if rand() < 0.02 and created_days > 1:
+                withdrawn = self.past[self.days_ago(0, created_days - 1)]
+            if rand() < 0.04:  # an earlier, basic-only consent
+                earlier = self.past[min(created_days + self.days_ago(30, 400), 3650)]
+                self.consents.append(
+                    (pk, CONSENT_PURPOSES[1], True, False, False, giver, guardian_name,
+                     guardian_relationship, earlier, None, "", None, org, now)
                 )  # fmt: skip
-            consents.append(
-                (pk, rng.choice(CONSENT_PURPOSES), True, covers_sensitive, chance(0.35),
-                 c.ConsentGiver.GUARDIAN.value if guardian else c.ConsentGiver.SELF.value,
-                 guardian_name if guardian else "", self.guardian_relationship(p, head) if guardian else "",
-                 given_on.isoformat(), withdrawn, "", None, prov.organisation_id, ctx.now)
+            self.consents.append(
+                (pk, choice(CONSENT_PURPOSES), True, covers_sensitive, rand() < 0.35, giver,
+                 guardian_name, guardian_relationship, created, withdrawn, "", None, org, now)
             )  # fmt: skip
             sensitive_consent = covers_sensitive and withdrawn is None
-        if not sensitive_consent and (
-            chance(0.5) if (homeless or (older and chance(0.3))) else chance(0.25)
-        ):
-            legal_basis, legal_note = rng.choice(LEGAL_BASES)
-        sensitive_basis = (
-            c.SensitiveBasis.CONSENT.value
-            if sensitive_consent
-            else (c.SensitiveBasis.LEGAL.value if legal_basis else "")
-        )
-        sensitive = bool(sensitive_basis)
-        # Civil status and documents.
-        district_office = district or f"{code}01"
-        idents = self.rows[IDENTIFIER_TABLE]
+        legal_basis = legal_note = ""
+        if not sensitive_consent and rand() < (0.5 if homeless or older else 0.25):
+            legal_basis, legal_note = choice(LEGAL_BASES)
+        basis = CONSENT if sensitive_consent else (LEGAL if legal_basis else "")
+
+        # Civil status and documents (numbers are encrypted; status itself is sensitive).
         status, stage = self.civil_status(origin, ethnic, age)
+        office = district or f"{code}01"
         national = ""
-        issued = created.isoformat()
-        if status == c.CivilStatus.THAI_REGISTERED.value:
-            if not (homeless and chance(0.4)) and chance(0.955):
-                born_year = year or (self.today.year - 40)
-                first = "1" if born_year >= 1984 else "3"
-                if chance(0.015):
-                    first = rng.choice("2458")
-                national = self.national_id(first, district_office, p.index)
-        elif status == c.CivilStatus.STATELESS.value:
-            if chance(0.9):
-                national = self.zero_id(code, "89", p.index)
-                if stage == c.VerificationStage.ID_CARD_ISSUED.value:
+        if status == THAI_REGISTERED:
+            if rand() < (0.55 if homeless else 0.93):
+                first = "1" if (year or 1980) >= 1984 else "3"
+                if rand() < 0.015:
+                    first = choice("2458")
+                national = _national_id(first, office, p.index)
+        elif status == STATELESS:
+            if rand() < 0.9:
+                national = _zero_id(code, "89", p.index)
+                if stage == ID_CARD_ISSUED:
                     # Nationality granted: the 0-number is history, a new number is current.
-                    old = national
-                    idents.append(
-                        self.identifier(pk, _NATIONAL_ID, old, valid_to=issued, current=False)
-                    )
-                    national = self.national_id("8", district_office, p.index)
-                    status = c.CivilStatus.THAI_REGISTERED.value
-        elif status == c.CivilStatus.THAI_UNREGISTERED.value:
-            if chance(0.5):
-                national = self.zero_id(code, "00", p.index)
-        elif status == c.CivilStatus.NON_THAI_6_7.value:
-            first = "7" if age is not None and age < 25 and chance(0.7) else "6"
-            national = self.national_id(first, district_office, p.index)
-        elif status == c.CivilStatus.MIGRANT_WITH_PERMIT.value:
-            idents.append(self.identifier(pk, DocumentType.MIGRANT_WORKER_CARD.value, self.pink_card(code, p.index),
-                                          valid_to=(self.today + dt.timedelta(days=rng.randint(60, 900))).isoformat()))  # fmt: skip
-            if chance(0.6):
+                    self.identifier(pk, NATIONAL_ID, national, valid_to=created, current=False)
+                    national = _national_id("8", office, p.index)
+                    status = THAI_REGISTERED
+        elif status == THAI_UNREGISTERED:
+            if rand() < 0.5:
+                national = _zero_id(code, "00", p.index)
+        elif status == NON_THAI_6_7:
+            first = "7" if age is not None and age < 25 and rand() < 0.7 else "6"
+            national = _national_id(first, office, p.index)
+        elif status == MIGRANT_WITH_PERMIT:
+            until = self.future[self.days_ago(60, 900)]
+            self.identifier(pk, MIGRANT_CARD, _pink_card(code, p.index), valid_to=until)
+            if rand() < 0.6:
                 serial = (p.index * 7_654_321 + 55_555) % 10_000_000
-                passport = f"{PASSPORT_PREFIX[origin]}{serial:07d}"
-                idents.append(self.identifier(pk, DocumentType.PASSPORT.value, passport, country=COUNTRY[origin],
-                                              valid_to=(self.today + dt.timedelta(days=rng.randint(90, 3000))).isoformat()))  # fmt: skip
+                until = self.future[self.days_ago(90, 3000)]
+                number = f"{PASSPORT_PREFIX[origin]}{serial:07d}"
+                self.identifier(pk, PASSPORT, number, valid_to=until, country=COUNTRY[origin])
         if national:
-            idents.append(self.identifier(pk, _NATIONAL_ID, national))
-        # Work and income (not sensitive).
+            self.identifier(pk, NATIONAL_ID, national)
+
+        # Work and income (not sensitive data).
         work, income = self.work(age, origin, homeless)
-        phone = (
-            ""
-            if (age is not None and age < 12) or not chance(0.6 if not homeless else 0.2)
-            else self.phone()
-        )
-        # Sensitive attributes: only with consent or a legal basis.
-        disabilities: list[tuple[str, str]] = []
+        phone = phone_index = ""
+        if (age is None or age >= 12) and rand() < (0.25 if homeless else 0.72):
+            number = f"0{choice('689')}{int(rand() * 100_000_000):08d}"
+            phone = encrypt_text(number)
+            phone_index = blind_index(number, purpose=_PHONE_PURPOSE)
+
+        # Sensitive data (PDPA s.26): only where consent or a legal basis allows it.
+        lgbtq = age is not None and age >= 15 and rand() < 0.035
         chronic: bool | None = None
-        chronic_note = ""
         bedridden: bool | None = None
-        card = card_index = ""
+        chronic_note = ethnicity = gender = card = card_index = ""
         card_expiry: str | None = None
-        gender = ""
-        lgbtq = age is not None and age >= 15 and chance(0.025)
-        if sensitive:
-            disabled = chance(0.17 if older else (0.07 if adult else 0.04))
-            if disabled:
-                first_type = self.weighted_disability()
-                disabilities.append(
-                    (first_type, rng.choice(("mild", "moderate", "moderate", "severe")))
-                )
-                if chance(0.1):
-                    second = self.weighted_disability()
+        disabilities: list[str] = []
+        if basis:
+            if rand() < (0.17 if older else (0.07 if adult else 0.04)):
+                first_type = self.disability_type()
+                severity = choice(SEVERITIES)
+                self.disabilities.append((pk, first_type, severity, created))
+                disabilities.append(first_type)
+                if rand() < 0.1:
+                    second = self.disability_type()
                     if second != first_type:
-                        disabilities.append((second, rng.choice(("mild", "moderate", "severe"))))
-                if national and chance(0.7):
+                        self.disabilities.append((pk, second, choice(SEVERITIES), created))
+                if national and rand() < 0.7:
+                    # The disability card carries the personal ID number.
                     card = encrypt_text(national)
                     card_index = blind_index(national, purpose=_CARD_PURPOSE)
-                    card_expiry = (
-                        self.today + dt.timedelta(days=rng.randint(-200, 2900))
-                    ).isoformat()
-            if chance(0.45 if older else (0.08 if adult else 0.02)):
+                    card_expiry = self.future[self.days_ago(0, 2900)]
+                if severity == "severe" and adult and work not in ("", RETIRED) and rand() < 0.6:
+                    work, income = UNABLE, income or NO_INCOME
+            if rand() < (0.45 if older else (0.08 if adult else 0.02)):
                 chronic = True
-                chronic_note = rng.choice(ILLNESSES)
-            else:
-                chronic = False if chance(0.6) else None
-            if older and chance(0.04 + (0.05 if (age or 0) >= 80 else 0.0)):
+                chronic_note = choice(ILLNESSES)
+            elif rand() < 0.6:
+                chronic = False
+            if older and rand() < (0.09 if (age or 0) >= 80 else 0.04):
                 bedridden = True
-                work, income = c.WorkStatus.UNABLE.value, income or c.IncomeBand.UNDER_3000.value
+                work, income = UNABLE, income or UNDER_3000
             elif chronic is not None:
                 bedridden = False
             if lgbtq:
-                gender = rng.choice(
-                    ("trans_woman", "trans_man", "non_binary", "other")
-                    if chance(0.45)
-                    else ("woman", "man")
-                )
-                if gender == "woman" and not female:
-                    gender = "man"
-                if gender == "man" and female:
-                    gender = "woman"
-            if (
-                disabilities
-                and any(s == "severe" for _, s in disabilities)
-                and adult
-                and work not in ("", "retired")
-            ):
-                work = c.WorkStatus.UNABLE.value if chance(0.6) else work
-        ethnicity = ""
-        if sensitive:
+                gender = choice(GENDERS_TRANS) if rand() < 0.45 else ("woman" if female else "man")
             if origin:
-                ethnicity = rng.choice(ORIGIN_ETHNICITY[origin])
+                ethnicity = choice(ORIGIN_ETHNICITY[origin])
             elif ethnic:
                 ethnicity = ethnic
-            elif code in ("94", "95") and religion == c.Religion.ISLAM.value and chance(0.7):
+            elif religion == ISLAM and code in ("94", "95") and rand() < 0.7:
                 ethnicity = "มลายู"
-        # The person row.
-        phone_token = encrypt_text(phone) if phone else ""
-        phone_index = blind_index(phone, purpose=_PHONE_PURPOSE) if phone else ""
-        located_district = district if (sub or registered_sub) else None
-        uid = uuid.UUID(int=(PERSON_MARK << 96) | (p.index << 64) | rng.getrandbits(64))
-        created_at = ctx.now
-        self.rows[PERSON_TABLE].append(
+        religion_shown = religion if basis else ""
+
+        self.persons.append(
             (
                 pk,
-                self.uuid_text(uid),
+                self.uid(PERSON_MARK, p.index),
                 title,
                 given,
                 family,
@@ -1083,30 +1138,30 @@ class _Generator:
                 family_latin,
                 nickname,
                 _name_search(given, family, nickname, given_latin, family_latin),
-                thai_sort_key(f"{given} {family}"),
+                _sort_key(given, family),
                 p.sex,
                 year,
                 month,
                 day,
-                phone_token,
+                phone,
                 phone_index,
-                registered_sub,
-                registered_address if registered_sub else "",
+                registered,
+                registered_address if registered else "",
                 sub,
                 address,
                 homeless,
-                rng.choice(LAST_SEEN) if homeless else "",
+                choice(LAST_SEEN) if homeless else "",
                 code,
-                located_district,
+                district if (sub or registered) else None,
                 work,
                 income,
                 dependants,
                 chronic,
                 chronic_note,
                 bedridden,
-                status if sensitive else "",
-                stage if sensitive else "",
-                religion if sensitive else "",
+                status if basis else "",
+                stage if basis else "",
+                religion_shown,
                 ethnicity,
                 gender,
                 card,
@@ -1114,63 +1169,40 @@ class _Generator:
                 card_expiry,
                 legal_basis,
                 legal_note,
-                sensitive_basis,
-                prov.organisation_id,
+                basis,
+                org,
                 None,
-                created_at,
-                created_at,
+                now,
+                now,
             )
         )
-        for dtype, severity in disabilities:
-            self.rows[DISABILITY_TABLE].append((pk, dtype, severity, issued))
-        # Group memberships: derived ones exactly as groups_refresh_derived computes them.
-        groups = self.rows[GROUP_TABLE]
-        if older:
-            groups.append((pk, _G.OLDER_PERSON.value, _DERIVED, issued, None, ""))
-        if child:
-            groups.append((pk, _G.CHILD.value, _DERIVED, issued, None, ""))
-        if disabilities:
-            groups.append((pk, _G.DISABILITY.value, _DERIVED, issued, None, ""))
-        if homeless:
-            groups.append((pk, _G.HOMELESS.value, _SURVEY, issued, None, ""))
-        if work == c.WorkStatus.INFORMAL.value and not origin and chance(0.85):
-            groups.append((pk, _G.INFORMAL_WORKER.value, _DECLARED, issued, None, ""))
-        if (
-            origin
-            and adult
-            and work
-            in (
-                c.WorkStatus.EMPLOYED.value,
-                c.WorkStatus.INFORMAL.value,
-                c.WorkStatus.UNEMPLOYED.value,
-            )
-        ):
-            groups.append((pk, _G.MIGRANT_WORKER.value, _AGENCY if status == c.CivilStatus.MIGRANT_WITH_PERMIT.value else _DECLARED, issued, None, ""))  # fmt: skip
-        if female and age is not None and age >= 18 and chance(0.8):
-            groups.append((pk, _G.WOMEN.value, _DECLARED, issued, None, ""))
-        # Groups that reveal sensitive data (religion, ethnicity, gender identity) are
-        # declared only where sensitive data may be held.
-        if sensitive:
-            if religion == c.Religion.ISLAM.value and not origin and chance(0.9):
-                groups.append((pk, _G.THAI_MUSLIM.value, _DECLARED, issued, None, ""))
-            if lgbtq:
-                groups.append((pk, _G.LGBTQ.value, _DECLARED, issued, None, ""))
-            if (
-                ethnic
-                or (status
-                in (
-                    c.CivilStatus.STATELESS.value,
-                    c.CivilStatus.THAI_UNREGISTERED.value,
-                    c.CivilStatus.NON_THAI_6_7.value,
-                )
-                and not origin)
-            ):
-                groups.append((pk, _G.STATUS_ETHNIC_INDIGENOUS.value, _SURVEY, issued, None, ""))
 
-    def guardian_relationship(self, p: _Person, head: _Person) -> str:
-        if p.relationship == c.Relationship.GRANDCHILD:
-            return "ยาย" if head.sex == c.Sex.FEMALE.value else "ตา"
-        return "มารดา" if head.sex == c.Sex.FEMALE.value else "บิดา"
+        # Group memberships. Derived ones exactly as groups_refresh_derived computes them;
+        # groups revealing sensitive data (religion, ethnicity, status, gender identity)
+        # only where sensitive data may be held.
+        groups = self.groups
+        if older:
+            groups.append((pk, G_OLDER, DERIVED, created, None, ""))
+        if child:
+            groups.append((pk, G_CHILD, DERIVED, created, None, ""))
+        if disabilities:
+            groups.append((pk, G_DISABILITY, DERIVED, created, None, ""))
+        if homeless:
+            groups.append((pk, G_HOMELESS, SURVEY, created, None, ""))
+        if work == INFORMAL and not origin and rand() < 0.85:
+            groups.append((pk, G_INFORMAL, DECLARED, created, None, ""))
+        if origin and adult and work in (EMPLOYED, INFORMAL, UNEMPLOYED):
+            source = AGENCY if status == MIGRANT_WITH_PERMIT else DECLARED
+            groups.append((pk, G_MIGRANT, source, created, None, ""))
+        if female and adult and age is not None and rand() < 0.8:
+            groups.append((pk, G_WOMEN, DECLARED, created, None, ""))
+        if basis:
+            if religion == ISLAM and not origin and rand() < 0.9:
+                groups.append((pk, G_MUSLIM, DECLARED, created, None, ""))
+            if lgbtq:
+                groups.append((pk, G_LGBTQ, DECLARED, created, None, ""))
+            if not origin and (ethnic or status in (STATELESS, THAI_UNREGISTERED, NON_THAI_6_7)):
+                groups.append((pk, G_STATUS, SURVEY, created, None, ""))
 
     def identifier(
         self,
@@ -1181,30 +1213,28 @@ class _Generator:
         valid_to: str | None = None,
         current: bool = True,
         country: str = "",
-    ) -> tuple[Any, ...]:
-        from saphan.people.services import identifier_index
-
-        valid_from = self.day_within(
-            self.today - dt.timedelta(days=3650), self.today - dt.timedelta(days=30)
-        )
-        if valid_to is not None and valid_to < valid_from.isoformat():
-            valid_from = dt.date.fromisoformat(valid_to) - dt.timedelta(days=365)
-        return (
-            pk,
-            doc_type,
-            encrypt_text(number),
-            identifier_index(doc_type, number),
-            number[-4:],
-            country,
-            valid_from.isoformat(),
-            valid_to,
-            current,
-            "",
-            self.ctx.now,
+    ) -> None:
+        valid_from = self.past[self.days_ago(30, 3650)]
+        if valid_to is not None and valid_to < valid_from:
+            valid_from = self.past[3650]
+        self.identifiers.append(
+            (
+                pk,
+                doc_type,
+                encrypt_text(number),
+                _identifier_index(doc_type, number),
+                number[-4:],
+                country,
+                valid_from,
+                valid_to,
+                current,
+                "",
+                self.stamp,
+            )
         )
 
-    def weighted_disability(self) -> str:
-        x = self.rng.random() * 100
+    def disability_type(self) -> str:
+        x = self.rand() * 100
         for dtype, weight in DISABILITY_WEIGHTS:
             x -= weight
             if x < 0:
@@ -1212,87 +1242,506 @@ class _Generator:
         return DISABILITY_WEIGHTS[0][0]
 
     def civil_status(self, origin: str, ethnic: str, age: float | None) -> tuple[str, str]:
-        rng = self.rng
-        cs = c.CivilStatus
-        vs = c.VerificationStage
+        rand, choice = self.rand, self.choice
         if origin:
             if age is not None and age < 15:
-                status = cs.NON_THAI_6_7.value if self.chance(0.6) else cs.NONE.value
-            else:
-                r = rng.random()
-                status = (
-                    cs.MIGRANT_WITH_PERMIT.value
-                    if r < 0.72
-                    else (cs.NONE.value if r < 0.9 else cs.NON_THAI_6_7.value)
-                )
-            return status, ""
+                return (NON_THAI_6_7 if rand() < 0.6 else NO_STATUS), ""
+            r = rand()
+            return (MIGRANT_WITH_PERMIT if r < 0.72 else NO_STATUS if r < 0.9 else NON_THAI_6_7), ""
         if ethnic:
-            r = rng.random()
+            r = rand()
             if r < 0.55:
-                return cs.THAI_REGISTERED.value, ""
+                return THAI_REGISTERED, ""
             if r < 0.77:
-                stage = rng.choice(
-                    (vs.NOT_STARTED, vs.DOCUMENTS, vs.WITNESSES, vs.DNA_TEST, vs.INTERVIEW,
-                     vs.AWAITING_DECISION, vs.APPROVED, vs.ID_CARD_ISSUED, vs.REJECTED)
-                )  # fmt: skip
-                return cs.STATELESS.value, stage.value
+                return STATELESS, choice(STAGES_STATELESS)
             if r < 0.89:
-                return cs.NON_THAI_6_7.value, rng.choice((vs.NOT_STARTED, vs.DOCUMENTS, "")) or ""
+                return NON_THAI_6_7, choice(STAGES_EARLY[:2])
             if r < 0.96:
-                return cs.THAI_UNREGISTERED.value, rng.choice(
-                    (vs.NOT_STARTED, vs.DOCUMENTS, vs.WITNESSES, vs.DNA_TEST, vs.AWAITING_DECISION)
-                ).value
-            return cs.NONE.value, vs.NOT_STARTED.value
-        if self.chance(0.008):
-            return cs.THAI_UNREGISTERED.value, rng.choice(
-                (vs.NOT_STARTED, vs.DOCUMENTS, vs.WITNESSES, vs.DNA_TEST, vs.INTERVIEW)
-            ).value
-        return cs.THAI_REGISTERED.value, ""
+                return THAI_UNREGISTERED, choice(STAGES_EARLY)
+            return NO_STATUS, STAGES_EARLY[0]
+        if rand() < 0.008:
+            return THAI_UNREGISTERED, choice(STAGES_EARLY)
+        return THAI_REGISTERED, ""
 
     def work(self, age: float | None, origin: str, homeless: bool) -> tuple[str, str]:
-        w = c.WorkStatus
-        i = c.IncomeBand
+        pick = self.pick
         if age is not None and age < 15:
-            return (w.STUDENT.value if age >= 6 else ""), ""
+            return (STUDENT if age >= 6 else ""), ""
         if homeless:
-            status = self.pick((w.UNEMPLOYED, 0.4), (w.INFORMAL, 0.4), (w.UNABLE, 0.2))
+            status = pick((UNEMPLOYED, 0.4), (INFORMAL, 0.4), (UNABLE, 0.2))
         elif origin:
-            status = self.pick((w.EMPLOYED, 0.6), (w.INFORMAL, 0.4))
+            status = pick((EMPLOYED, 0.6), (INFORMAL, 0.4))
         elif age is not None and age < 18:
-            status = self.pick((w.STUDENT, 0.85), (w.INFORMAL, 0.15))
+            status = pick((STUDENT, 0.85), (INFORMAL, 0.15))
         elif age is not None and age >= 60:
-            status = self.pick(
-                (w.RETIRED, 0.25), (w.INFORMAL, 0.3), (w.UNABLE, 0.17), (w.UNEMPLOYED, 0.1)
-            )
+            status = pick((RETIRED, 0.25), (INFORMAL, 0.3), (UNABLE, 0.17), (UNEMPLOYED, 0.1))
         else:
-            status = self.pick(
-                (w.INFORMAL, 0.42),
-                (w.EMPLOYED, 0.22),
-                (w.UNEMPLOYED, 0.12),
-                (w.UNABLE, 0.05),
-                (w.STUDENT, 0.05 if (age or 40) < 25 else 0.0),
+            status = pick(
+                (INFORMAL, 0.42),
+                (EMPLOYED, 0.22),
+                (UNEMPLOYED, 0.12),
+                (UNABLE, 0.05),
+                (STUDENT, 0.05 if (age or 40) < 25 else 0.0),
             )
-        if status in ("", w.STUDENT):
+        if status in ("", STUDENT):
             return status, ""
-        if status in (w.UNEMPLOYED, w.UNABLE):
-            return status, self.pick((i.NONE, 0.6), (i.UNDER_3000, 0.4))
-        if status == w.RETIRED:
-            return status, self.pick((i.UNDER_3000, 0.8), (i.FROM_3000, 0.2))
-        if status == w.INFORMAL:
-            return status, self.pick(
-                (i.UNDER_3000, 0.35), (i.FROM_3000, 0.45), (i.FROM_9000, 0.15), (i.FROM_15000, 0.05)
+        if status in (UNEMPLOYED, UNABLE):
+            return status, pick((NO_INCOME, 0.6), (UNDER_3000, 0.4))
+        if status == RETIRED:
+            return status, pick((UNDER_3000, 0.8), (FROM_3000, 0.2))
+        if status == INFORMAL:
+            return status, pick(
+                (UNDER_3000, 0.35), (FROM_3000, 0.45), (FROM_9000, 0.15), (FROM_15000, 0.05)
             )
-        return status, self.pick((i.FROM_3000, 0.2), (i.FROM_9000, 0.5), (i.FROM_15000, 0.3))
+        return status, pick((FROM_3000, 0.2), (FROM_9000, 0.5), (FROM_15000, 0.3))
 
-    # -- the chunk -------------------------------------------------------------------------
 
-    def run(self) -> dict[str, list[tuple[Any, ...]]]:
-        count = self.task.count
-        while self.next_person < count:
-            self.unit(count - self.next_person)
-        extras = self.ctx.extras
-        if any(extras.values()):
-            for table, extra in extras.items():
-                if extra:
-                    self.rows[table] = [row + extra for row in self.rows[table]]
-        return self.rows
+@lru_cache(maxsize=1)
+def _services_identifier_index() -> Callable[[str, str], str]:
+    from saphan.people.services import identifier_index  # a late import: services is big
+
+    return identifier_index
+
+
+def _identifier_index(doc_type: str, number: str) -> str:
+    return _services_identifier_index()(doc_type, number)
+
+
+# --- formatting rows for COPY ----------------------------------------------------------
+
+
+def _copy_bytes(rows: list[tuple[Any, ...]], width: int) -> bytes:
+    """Rows in COPY text format. Generated text never holds a tab, newline or backslash
+    (corpus names are filtered, everything else is ours); the counts below prove it."""
+    s = str
+    text = "".join(
+        [
+            "\t".join(
+                [
+                    v
+                    if v.__class__ is s
+                    else ("\\N" if v is None else "t" if v is True else "f" if v is False else s(v))
+                    for v in row
+                ]
+            )
+            + "\n"
+            for row in rows
+        ]
+    )
+    if (
+        text.count("\n") != len(rows)
+        or text.count("\t") != len(rows) * (width - 1)
+        or text.count("\\") != text.count("\\N")
+    ):
+        raise ValueError("generated text holds a tab, newline or backslash")
+    return text.encode("utf-8")
+
+
+# --- workers -----------------------------------------------------------------------------
+
+_WORKER_CONTEXT: Context | None = None
+
+
+def _worker_init(ctx: Context) -> None:
+    """Runs once in each worker process (spawned, so Django is set up afresh)."""
+    global _WORKER_CONTEXT  # one context per worker process
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saphan.settings")
+    import django
+
+    django.setup()
+    # The parent's keys, whatever the worker's environment says.
+    settings.SAPHAN_FIELD_KEYS = list(ctx.field_keys)
+    settings.SAPHAN_BLIND_INDEX_KEY = ctx.blind_index_key
+    _WORKER_CONTEXT = ctx
+
+
+def _generate_in_worker(task: ChunkTask) -> ChunkData:
+    assert _WORKER_CONTEXT is not None
+    return generate_chunk(_WORKER_CONTEXT, task)
+
+
+def generate_chunk(ctx: Context, task: ChunkTask) -> ChunkData:
+    """Generate (and encrypt) the rows of one chunk; COPY text for PostgreSQL."""
+    started = time.perf_counter()
+    rows = _Generator(ctx, task).run()
+    counts = {table: len(table_rows) for table, table_rows in rows.items()}
+    copy: dict[str, bytes] = {}
+    if task.as_copy:
+        for table, table_rows in rows.items():
+            width = len(COLUMNS[table]) + len(ctx.extras.get(table, ()))
+            copy[table] = _copy_bytes(table_rows, width)
+        rows = {}
+    return ChunkData(task.number, rows, copy, counts, time.perf_counter() - started)
+
+
+# --- reading the database ---------------------------------------------------------------
+
+
+def _uid_range(mark: int) -> tuple[uuid.UUID, uuid.UUID]:
+    return uuid.UUID(int=mark << 96), uuid.UUID(int=(mark << 96) | ((1 << 96) - 1))
+
+
+def demo_people_count() -> int:
+    """How many demo people (uid marked with :data:`PERSON_MARK`) the database holds."""
+    from saphan.people.models import Person
+
+    low, high = _uid_range(PERSON_MARK)
+    return Person.objects.filter(uid__gte=low, uid__lte=high).count()
+
+
+def demo_next_index() -> int:
+    """The demo index after the highest one loaded (indexes make ID numbers unique)."""
+    from saphan.people.models import Person
+
+    low, high = _uid_range(PERSON_MARK)
+    top = (
+        Person.objects.filter(uid__gte=low, uid__lte=high)
+        .order_by("-uid")
+        .values_list("uid", flat=True)
+        .first()
+    )
+    return 0 if top is None else ((top.int >> 64) & 0xFFFF_FFFF) + 1
+
+
+def _extras() -> dict[str, tuple[Any, ...]]:
+    """Defaults for model columns the generator does not set (fields added later)."""
+    from django.apps import apps
+
+    by_table = {m._meta.db_table: m for m in apps.get_app_config("people").get_models()}
+    extras: dict[str, tuple[Any, ...]] = {}
+    for table, columns in COLUMNS.items():
+        model = by_table[table]
+        missing = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in columns and not (f.primary_key and isinstance(f, models.AutoField))
+        ]
+        values = []
+        for f in missing:
+            if not f.has_default() and not f.null and not f.blank:
+                raise RuntimeError(
+                    f"{table}.{f.column} has no default: teach saphan.demo.people to fill it."
+                )
+            values.append(f.get_db_prep_save(f.get_default(), connection))
+        extras[table] = tuple(values)
+        COLUMNS_WITH_EXTRAS[table] = columns + tuple(str(f.column) for f in missing)
+    return extras
+
+
+COLUMNS_WITH_EXTRAS: dict[str, tuple[str, ...]] = dict(COLUMNS)
+
+
+def build_context(seed: int = DEFAULT_SEED) -> Context:
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
+
+    from saphan.geo.models import Province, Subdistrict
+    from saphan.orgs.models import Organisation
+
+    provinces = list(Province.objects.project().order_by("code"))
+    orgs = dict(
+        Organisation.objects.filter(code__in=[f"cso-{p.code}" for p in provinces]).values_list(
+            "code", "id"
+        )
+    )
+    missing = [p.code for p in provinces if f"cso-{p.code}" not in orgs]
+    if not provinces or missing:
+        raise RuntimeError(
+            "The demo organisations are missing: run demo_seed_organisations_and_users() "
+            "(saphan demo) first."
+        )
+    subdistricts: dict[str, list[tuple[str, str]]] = {p.code: [] for p in provinces}
+    for code, district, province in (
+        Subdistrict.objects.filter(province__in=provinces)
+        .order_by("code")
+        .values_list("code", "district_id", "province_id")
+    ):
+        subdistricts[province].append((code, district))
+    now = timezone.now()
+    return Context(
+        today=timezone.localdate(),
+        now=now,
+        vendor=connection.vendor,
+        seed=seed,
+        provinces=tuple(
+            ProvinceInfo(p.code, p.name_th, orgs[f"cso-{p.code}"], tuple(subdistricts[p.code]))
+            for p in provinces
+        ),
+        male_names=_clean_names(thai_male_names()),
+        female_names=_clean_names(thai_female_names()),
+        family_names=_clean_names(thai_family_names()),
+        extras=_extras(),
+        field_keys=tuple(
+            settings.SAPHAN_FIELD_KEYS
+            if not isinstance(settings.SAPHAN_FIELD_KEYS, str)
+            else settings.SAPHAN_FIELD_KEYS.split(",")
+        ),
+        blind_index_key=settings.SAPHAN_BLIND_INDEX_KEY,
+    )
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _quoted_columns(table: str) -> str:
+    qn = connection.ops.quote_name
+    return ", ".join(qn(col) for col in COLUMNS_WITH_EXTRAS[table])
+
+
+def _reserve_ids(table: str, n: int) -> tuple[int, ...]:
+    """``n`` fresh primary keys of ``table`` that no other insert will take."""
+    if n <= 0:
+        return ()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return tuple(row[0] for row in cursor.fetchall())
+        # SQLite (AUTOINCREMENT): move the table's sequence past the block.
+        with transaction.atomic():
+            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our table name
+            top = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+            start = max(top, found[0] if found else 0) + 1
+            if found:
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start + n - 1, table]
+                )
+            else:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                    [table, start + n - 1],
+                )
+        return tuple(range(start, start + n))
+
+
+def _write_chunk(chunk: ChunkData) -> None:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            if connection.vendor == "postgresql":
+                data = chunk.copy.get(table)
+                if not data:
+                    continue
+                sql = f"COPY {qn(table)} ({_quoted_columns(table)}) FROM STDIN"
+                with cursor.cursor.copy(sql) as copy:
+                    copy.write(data)
+            else:
+                rows = chunk.rows.get(table)
+                if not rows:
+                    continue
+                marks = ", ".join(["%s"] * len(rows[0]))
+                sql = f"INSERT INTO {qn(table)} ({_quoted_columns(table)}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(sql, rows)
+
+
+@dataclass
+class _Detached:
+    restore: list[str]
+    indexes: int
+    foreign_keys: int
+
+
+def _pg_detach_indexes() -> _Detached:
+    """Drop the secondary indexes and foreign keys of the registry tables (inside the
+    caller's transaction) and return the statements that recreate them. Primary keys
+    and unique constraints stay: they guard the load itself."""
+    qn = connection.ops.quote_name
+    drops: list[str] = []
+    indexes: list[str] = []
+    foreign: list[str] = []
+    with connection.cursor() as cursor:
+        # Foreign-key checks still pending in the caller's transaction (Django's are
+        # DEFERRABLE INITIALLY DEFERRED) would block ALTER TABLE: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in TABLES:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                drops.insert(0, f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+                foreign.append(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
+                "AND k.conrelid = i.indrelid) ORDER BY 1",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                drops.append(f"DROP INDEX {name}")
+                indexes.append(definition)
+        for statement in drops:
+            cursor.execute(statement)
+    return _Detached(indexes + foreign, len(indexes), len(foreign))
+
+
+def _pg_restore(detached: _Detached) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # CREATE INDEX needs no pending checks
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for statement in detached.restore:
+            cursor.execute(statement)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's default
+
+
+def _pg_analyze() -> None:
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _table_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner's estimate is enough to choose the loading strategy.
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table]
+            )
+            estimate = cursor.fetchone()[0]
+            if estimate is not None and estimate >= 0:
+                return int(estimate)
+        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our table name
+        return int(cursor.fetchone()[0])
+
+
+def _chunks(ctx: Context, tasks: Iterator[ChunkTask], workers: int) -> Iterator[ChunkData]:
+    """Chunks in order; with workers, at most ``workers + 1`` are generated ahead."""
+    if workers <= 0:
+        for task in tasks:
+            yield generate_chunk(ctx, task)
+        return
+    import multiprocessing
+    from collections import deque
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(ctx,),
+    )
+    pending: deque[Future[ChunkData]] = deque()
+    try:
+        for task in tasks:
+            pending.append(pool.submit(_generate_in_worker, task))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def demo_people_load(
+    n: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
+    rebuild_indexes: bool | None = None,
+    analyze: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> LoadResult:
+    """Make sure the database holds ``n`` demo people: add the missing number, or nothing.
+
+    ``workers``: generating processes (by default 2, or one per core but one on larger
+    machines, when there is more than one chunk; 0 = generate in this process).
+    ``rebuild_indexes`` (PostgreSQL): drop and rebuild the registry's secondary indexes
+    and foreign keys around the load; by default only for at least
+    :data:`BULK_REBUILD_MIN` people into tables holding fewer.
+    """
+    if n < 0:
+        raise ValueError("the number of demo people cannot be negative")
+    say = progress or (lambda _line: None)
+    existing = demo_people_count()
+    result = LoadResult(requested=n, existing=existing, added=0)
+    missing = n - existing
+    if missing <= 0:
+        return result
+    first_index = demo_next_index()
+    if first_index + missing > MAX_DEMO_PEOPLE:
+        raise ValueError(f"at most {MAX_DEMO_PEOPLE:,} demo people are supported")
+    started = time.perf_counter()
+    ctx = build_context(seed)
+    postgres = connection.vendor == "postgresql"
+    sizes = [min(chunk_size, missing - k) for k in range(0, missing, chunk_size)]
+    if workers is None:
+        # Two on a 2-core machine (measured best); one per spare core on larger ones.
+        workers = min(8, max(2, (os.cpu_count() or 2) - 1)) if len(sizes) > 1 else 0
+    result.workers = workers
+    if rebuild_indexes is None:
+        rebuild_indexes = (
+            postgres and missing >= BULK_REBUILD_MIN and missing > _table_rows(PERSON_TABLE)
+        )
+    rebuild_indexes = bool(rebuild_indexes and postgres)
+    result.rebuilt_indexes = rebuild_indexes
+
+    def tasks() -> Iterator[ChunkTask]:
+        index = first_index
+        for number, size in enumerate(sizes, start=1):
+            yield ChunkTask(
+                number=number,
+                first_index=index,
+                count=size,
+                person_ids=_reserve_ids(PERSON_TABLE, size),
+                household_ids=_reserve_ids(HOUSEHOLD_TABLE, size // 2),
+                as_copy=postgres,
+            )
+            index += size
+
+    rows = dict.fromkeys(TABLES, 0)
+    added = 0
+
+    def write(chunk: ChunkData) -> None:
+        nonlocal added
+        t = time.perf_counter()
+        _write_chunk(chunk)
+        result.write_seconds += time.perf_counter() - t
+        result.generate_seconds += chunk.generate_seconds
+        for table, count in chunk.counts.items():
+            rows[table] += count
+        added += sizes[chunk.number - 1]
+        elapsed = time.perf_counter() - started
+        say(
+            f"  chunk {chunk.number}/{len(sizes)}: {added:,} people, "
+            f"{sum(rows.values()):,} rows in {elapsed:.1f} s ({added / elapsed:,.0f} people/s)"
+        )
+
+    say(
+        f"Adding {missing:,} demo people ({existing:,} there already) in {len(sizes)} "
+        f"chunk(s), {workers or 'no'} worker process(es)"
+        + ("; indexes and foreign keys rebuilt at the end" if rebuild_indexes else "")
+    )
+    if postgres:
+        with transaction.atomic():
+            detached = _pg_detach_indexes() if rebuild_indexes else None
+            for chunk in _chunks(ctx, tasks(), workers):
+                write(chunk)
+            if detached is not None:
+                say(
+                    f"  rebuilding {detached.indexes} indexes and "
+                    f"{detached.foreign_keys} foreign keys…"
+                )
+                t = time.perf_counter()
+                _pg_restore(detached)
+                result.rebuild_seconds = time.perf_counter() - t
+                say(f"  rebuilt in {result.rebuild_seconds:.1f} s")
+        if analyze:
+            t = time.perf_counter()
+            _pg_analyze()
+            result.analyze_seconds = time.perf_counter() - t
+            say(f"  ANALYZE in {result.analyze_seconds:.1f} s")
+    else:
+        for chunk in _chunks(ctx, tasks(), workers):
+            with transaction.atomic():
+                write(chunk)
+    result.added = added
+    result.rows = rows
+    result.seconds = time.perf_counter() - started
+    return result

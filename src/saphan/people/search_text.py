@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pythainlp.soundex import udom83
 from pythainlp.util import normalize as thai_normalize
@@ -47,6 +48,7 @@ def names_only(text: str) -> list[str]:
     return [w for w in text.split() if not any(ch.isdigit() for ch in w)]
 
 
+@lru_cache(maxsize=65_536)
 def edit_similarity(a: str, b: str) -> float:
     """1 - Levenshtein distance / longer length, on characters (not UTF-8 bytes)."""
     if a == b:

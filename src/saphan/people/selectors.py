@@ -21,13 +21,18 @@ from saphan.people.identity import (
     national_id_normalise,
 )
 from saphan.people.models import Person, PersonQuerySet
-from saphan.people.search_text import closeness, search_text, word_similarity
+from saphan.people.search_text import closeness, names_only, search_text, word_similarity
 
 #: pg_trgm's word similarity threshold. A wrong letter in the middle of a 5-letter Thai
 #: name leaves about a third of the query's trigrams (0.31 for สมฃาย vs สมชาย, phonetic
 #: codes included), so the default 0.6 would miss it; candidates are then re-ranked by
 #: edit distance, which tells the right name from others sharing a prefix.
 WORD_SIMILARITY_THRESHOLD = 0.3
+#: First pass on PostgreSQL: the name words alone (no phonetic codes, whose short,
+#: common trigrams make the GIN scan read long posting lists) at a stricter threshold. A
+#: full name with one wrong letter scores well above it. Only when it finds nobody is
+#: the search run again with the phonetic codes at WORD_SIMILARITY_THRESHOLD.
+FIRST_PASS_THRESHOLD = 0.5
 #: Trigram candidates re-ranked by edit distance before a page is cut.
 RERANK_CANDIDATES = 200
 #: How many trigram candidates SQLite's FTS5 hands over for re-ranking.
@@ -74,18 +79,20 @@ def _id_like(q: str) -> tuple[str, str] | None:
     return None
 
 
-def _name_filter_postgresql(qs: PersonQuerySet, q: str) -> PersonQuerySet:
+def _name_filter_postgresql(
+    qs: PersonQuerySet, q: str, threshold: float = WORD_SIMILARITY_THRESHOLD
+) -> PersonQuerySet:
     from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models import Count, Window
 
     # The threshold is a session setting read by the GIN-indexed %> operator; it is set
     # inside the caller's transaction (SET LOCAL), so it never leaks to other requests.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
-        )
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [threshold])
     return (
         qs.filter(name_search__trigram_word_similar=q)
-        .annotate(similarity=TrigramWordSimilarity(q, "name_search"))
+        # The number of matches comes from the same scan (the sort reads them all anyway).
+        .annotate(similarity=TrigramWordSimilarity(q, "name_search"), matches=Window(Count("pk")))
         .order_by("-similarity", "pk")
     )
 
@@ -201,10 +208,16 @@ def _name_search(
 ) -> SearchResult:
     window = max(RERANK_CANDIDATES, offset + limit)
     if connection.vendor == "postgresql":
+        fields = ("pk", "name_search", "name_sort")
         with transaction.atomic():
-            ranked = _name_filter_postgresql(qs, q)
-            total = ranked.count()
-            top = list(ranked.only("pk", "name_search", "name_sort")[:window])
+            top: list[Person] = []
+            names = " ".join(names_only(q))
+            if names:
+                first = _name_filter_postgresql(qs, names, FIRST_PASS_THRESHOLD)
+                top = list(first.only(*fields)[:window])
+            if not top:
+                top = list(_name_filter_postgresql(qs, q).only(*fields)[:window])
+        total = int(getattr(top[0], "matches", len(top))) if top else 0
         similarity = {p.pk: float(getattr(p, "similarity", 0.0)) for p in top}
         kept = _rerank(q, top, similarity)
     else:

@@ -1,4 +1,8 @@
-"""``saphan demo``: an embedded SQLite database with demo data, then a running server."""
+"""``saphan demo``: an embedded SQLite database with demo data, then a running server.
+
+``saphan demo --persons 1000000 --no-server`` loads synthetic people at scale (on
+PostgreSQL with ``COPY``; see :mod:`saphan.demo.people`).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,27 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from saphan.demo.people import demo_people_load
 from saphan.demo.seed import DEMO_PASSWORD, demo_seed_organisations_and_users
 
 
 class Command(BaseCommand):
     help = (
         "Create or update the demo database (SQLite under $SAPHAN_HOME, default ./var), "
-        "load geography and demo organisations and users, then serve on 127.0.0.1."
+        "load geography, demo organisations and users and synthetic people, then serve on "
+        "127.0.0.1. Running it again adds only what is missing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-server", action="store_true", help="Set up only.")
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=5000,
+            help="Synthetic people the database should hold (default 5000; 0 = none). "
+            "Only the missing number is added.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -34,6 +47,9 @@ class Command(BaseCommand):
             "Migrated; geography loaded (77 provinces, 928 districts, "
             "7,436 subdistricts; 25 project provinces)."
         )
+        persons = options["persons"]
+        if persons < 0:
+            raise CommandError("--persons cannot be negative.")
         result = demo_seed_organisations_and_users()
         self.stdout.write(
             f"Organisations created: {result.organisations_created}; "
@@ -48,8 +64,25 @@ class Command(BaseCommand):
             "  (admin must set up two-factor authentication with an authenticator app "
             "at first login)"
         )
+        self.stdout.write("")
+        self._load_people(persons)
         if options["no_server"]:
             return
         port = options["port"]
         self.stdout.write(f"\nServing on http://127.0.0.1:{port}/  (Ctrl+C to stop)")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+
+    def _load_people(self, persons: int) -> None:
+        loaded = demo_people_load(persons, progress=self.stdout.write)
+        if loaded.added == 0:
+            self.stdout.write(
+                f"Demo people: {loaded.existing:,} in the database, {persons:,} wanted: "
+                "nothing to add."
+            )
+            return
+        seconds = max(loaded.seconds, 1e-9)
+        self.stdout.write(
+            f"Demo people: added {loaded.added:,} ({loaded.total_rows:,} rows in "
+            f"{len(loaded.rows)} tables) in {loaded.seconds:.1f} s: "
+            f"{loaded.added / seconds:,.0f} people/s, {loaded.total_rows / seconds:,.0f} rows/s."
+        )
