@@ -110,3 +110,7 @@ def test_sort_key_agrees_with_pythainlp_collation() -> None:
 
     words = ["ไก่", "เกิด", "กาล", "เป็ด", "หมู", "วัว", "วันที่", "สมชาย", "แสงดาว", "โสภา"]
     assert sorted(words, key=thai_sort_key) == collate(words)
+
+
+def test_a_title_typed_with_the_name_is_ignored(people: dict[str, Any], nan_worker: Any) -> None:
+    assert names(person_search(user=nan_worker, q="นายสมชาญ"))[0] == "สมชาย"

@@ -21,6 +21,7 @@ from saphan.people.identity import (
     national_id_normalise,
 )
 from saphan.people.models import Person, PersonQuerySet
+from saphan.people.names import split_title
 from saphan.people.search_text import closeness, names_only, search_text, word_similarity
 
 #: pg_trgm's word similarity threshold. A wrong letter in the middle of a 5-letter Thai
@@ -177,7 +178,7 @@ def person_search(
             by = "name"
             return _name_search(
                 qs,
-                search_text(q),
+                search_text(split_title(q)[1] or q),
                 limit=limit,
                 offset=offset,
                 province_codes=policy.province_codes_of(user),
