@@ -20,6 +20,7 @@ from saphan.demo.people import (
 )
 from saphan.demo.seed import demo_seed_organisations_and_users
 from saphan.people import choices as c
+from saphan.people.consents import person_sensitive_basis_refresh
 from saphan.people.groups import groups_refresh_derived
 from saphan.people.identity import DocumentType, national_id_is_valid
 from saphan.people.models import (
@@ -33,12 +34,7 @@ from saphan.people.models import (
 )
 from saphan.people.search_text import search_text, thai_sort_key
 from saphan.people.selectors import person_search
-from saphan.people.services import (
-    DISABILITY_CARD_PURPOSE,
-    PHONE_PURPOSE,
-    identifier_index,
-    person_sensitive_basis_refresh,
-)
+from saphan.people.services import DISABILITY_CARD_PURPOSE, PHONE_PURPOSE, identifier_index
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from saphan.people.consents import ConsentData
 from saphan.people.identity import national_id_check_digit
 from saphan.people.partialdate import PartialDate
-from saphan.people.services import ConsentData, PersonData, person_register
+from saphan.people.services import PersonData, person_register
 
 
 def make_national_id(first12: str) -> str:

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from saphan.audit.models import AccessLog
+from saphan.people.consents import ConsentData, consent_record
 from saphan.people.partialdate import PartialDate
-from saphan.people.services import ConsentData, consent_record
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db

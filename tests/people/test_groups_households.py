@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db.models import Exists, OuterRef
 
 from saphan.people.groups import groups_refresh_derived
+from saphan.people.households import household_add_member, household_create
 from saphan.people.models import HouseholdMember, Person, PersonGroup
 from saphan.people.partialdate import PartialDate
-from saphan.people.services import household_add_member, household_create
 from tests.people.conftest import sensitive_consent
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,12 @@ from django.test import Client
 from django.utils import translation
 
 from saphan.audit.models import AccessLog
+from saphan.people.consents import consent_withdraw
 from saphan.people.identity import national_id_mask
 from saphan.people.models import Person, PersonIdentifier
 from saphan.people.partialdate import PartialDate
 from saphan.people.selectors import person_present
-from saphan.people.services import (
-    consent_withdraw,
-    person_data_from,
-    person_update,
-)
+from saphan.people.services import person_data_from, person_update
 from tests.factories import TEST_PASSWORD
 from tests.people.conftest import make_national_id, sensitive_consent
 

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from saphan.accounts.services import api_token_create
+from saphan.people.consents import consent_withdraw
 from saphan.people.selectors import visible_group_codes
-from saphan.people.services import consent_withdraw, person_data_from, person_update
+from saphan.people.services import person_data_from, person_update
 from tests.factories import TEST_PASSWORD
 from tests.people.conftest import make_national_id, sensitive_consent
 

@@ -13,6 +13,8 @@ from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.core.errors import field_error
 from saphan.people import choices as c
+from saphan.people.checks import person_access_record
+from saphan.people.consents import ConsentData
 from saphan.people.models import Person
 from saphan.people.partialdate import (
     BE_OFFSET,
@@ -28,13 +30,7 @@ from saphan.people.selectors import (
     sensitive_values,
     visible_group_codes,
 )
-from saphan.people.services import (
-    ConsentData,
-    PersonData,
-    person_access_record,
-    person_patch,
-    person_register,
-)
+from saphan.people.services import PersonData, person_patch, person_register
 
 router = Router(tags=["persons"])
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saphan.people import choices as c
+from saphan.people.consents import ConsentData
 from saphan.people.identity import DocumentType
 from saphan.people.names import TITLE_CHOICES
 from saphan.people.partialdate import PartialDate, partial_date_parse
-from saphan.people.services import ConsentData, PersonData
+from saphan.people.services import PersonData
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
 REGISTRATION_PURPOSE = (

@@ -1,5 +1,5 @@
-"""Writes for the registry. Every write checks the policy, validates everything first,
-and saves inside one transaction, so a refused write leaves nothing half-saved."""
+"""Writes for person records. Every write checks the policy, validates everything
+first, and saves inside one transaction, so a refused write leaves nothing half-saved."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from saphan import policy
 from saphan.accounts.models import User
 from saphan.audit.models import AccessAction
-from saphan.audit.services import access_log_record
 from saphan.core.crypto import blind_index
 from saphan.geo.models import Province, Subdistrict
 from saphan.people import choices as c
+from saphan.people.checks import Errors, person_access_record, require_edit, require_visible
+from saphan.people.consents import (
+    ConsentData,
+    consent_check,
+    consent_record,
+    person_sensitive_basis_refresh,
+)
 from saphan.people.groups import groups_refresh_derived
 from saphan.people.identity import (
     DocumentType,
@@ -27,10 +32,7 @@ from saphan.people.identity import (
     national_id_validate,
 )
 from saphan.people.models import (
-    Consent,
     Disability,
-    Household,
-    HouseholdMember,
     Person,
     PersonGroup,
     PersonIdentifier,
@@ -117,18 +119,6 @@ class PersonData:
         return names
 
 
-@dataclass
-class ConsentData:
-    purpose: str
-    given_on: dt.date
-    covers_basic: bool = True
-    covers_sensitive: bool = False
-    covers_sharing: bool = False
-    given_by: str = c.ConsentGiver.SELF
-    guardian_name: str = ""
-    guardian_relationship: str = ""
-
-
 def person_data_from(person: Person) -> PersonData:
     """The current values of a person, as PersonData (the base of a partial update)."""
     current_id = person.identifiers.filter(
@@ -180,30 +170,12 @@ def person_data_from(person: Person) -> PersonData:
     )
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.items: dict[str, list[ValidationError]] = {}
-
-    def add(self, field_name: str, message: Any, /, **params: Any) -> None:
-        self.items.setdefault(field_name, []).append(
-            ValidationError(message, params=params or None)
-        )
-
-    def absorb(self, error: ValidationError) -> None:
-        for name, errors in error.error_dict.items() if hasattr(error, "error_dict") else ():
-            self.items.setdefault(name, []).extend(errors)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationError(self.items)
-
-
-def _choice(errors: _Errors, name: str, value: str, choices: type[Any]) -> None:
+def _choice(errors: Errors, name: str, value: str, choices: type[Any]) -> None:
     if value and value not in choices.values:
         errors.add(name, _("Unknown value “%(value)s”."), value=value)
 
 
-def _subdistrict(errors: _Errors, name: str, code: str) -> Subdistrict | None:
+def _subdistrict(errors: Errors, name: str, code: str) -> Subdistrict | None:
     if not code:
         return None
     found = Subdistrict.objects.select_related("district", "province").filter(code=code).first()
@@ -225,7 +197,7 @@ class _Checked:
 def _validate(
     data: PersonData, *, user: User, person: Person | None, consent: ConsentData | None
 ) -> _Checked:
-    errors = _Errors()
+    errors = Errors()
     if not data.title:
         data.title, data.given_name = split_title(data.given_name)
     if not data.given_name.strip():
@@ -347,7 +319,7 @@ def _validate(
     if data.legal_basis and not data.legal_basis_note.strip():
         errors.add("legal_basis_note", _("Name the agency and the law it acts under."))
     if consent is not None:
-        _check_consent(errors, consent, data.birth_date)
+        consent_check(errors, consent, data.birth_date)
     errors.raise_if_any()
     return _Checked(registered, current, province, national_id, national_index, documents)
 
@@ -460,87 +432,11 @@ def _sync_groups_and_disabilities(person: Person, data: PersonData, user: User) 
     groups_refresh_derived(person_ids=[person.pk])
 
 
-def person_sensitive_basis_refresh(person: Person) -> str:
-    today = timezone.localdate()
-    if person.consents.active_on(today).filter(covers_sensitive=True).exists():
-        basis = c.SensitiveBasis.CONSENT
-    elif person.legal_basis:
-        basis = c.SensitiveBasis.LEGAL
-    else:
-        basis = c.SensitiveBasis.NONE
-    if person.sensitive_basis != basis:
-        person.sensitive_basis = basis
-        Person.objects.filter(pk=person.pk).update(sensitive_basis=basis)
-    return basis
-
-
-#: PDPA s.20: a minor aged 10 or under cannot consent alone; a guardian consents.
-CHILD_CONSENT_MAX_AGE = 10
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-_EVIDENCE_MAGIC = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
-
-
-def _check_consent(errors: _Errors, data: ConsentData, birth: PartialDate | None) -> None:
-    if not data.purpose.strip():
-        errors.add("consent_purpose", _("Say what the consent is for."))
-    if data.given_on > timezone.localdate():
-        errors.add("consent_given_on", _("This date is in the future."))
-    if data.given_by == c.ConsentGiver.GUARDIAN and not data.guardian_name.strip():
-        errors.add("guardian_name", _("Give the guardian's name."))
-    if (
-        data.given_by == c.ConsentGiver.SELF
-        and birth is not None
-        and birth.age_on(min(data.given_on, timezone.localdate())) <= CHILD_CONSENT_MAX_AGE
-    ):
-        errors.add(
-            "consent_given_by",
-            _("A child aged 10 or under cannot consent alone: record the guardian who consents."),
-        )
-
-
-def _evidence_suffix(evidence: UploadedFile) -> str:
-    head = evidence.read(8)
-    evidence.seek(0)
-    return next((suffix for magic, suffix in _EVIDENCE_MAGIC.items() if head.startswith(magic)), "")
-
-
-def _check_evidence(errors: _Errors, evidence: UploadedFile) -> None:
-    if (evidence.size or 0) > EVIDENCE_MAX_BYTES:
-        errors.add("evidence", _("The file is larger than 5 MB."))
-    elif not _evidence_suffix(evidence):
-        errors.add("evidence", _("Only PDF, PNG or JPEG files can be attached."))
-
-
-def person_access_record(
-    *, user: User, person: Person, action: str, request: Any = None, **extra: Any
-) -> None:
-    """One access-log row about a person (viewed, created, changed)."""
-    access_log_record(
-        user=user,
-        action=action,
-        request=request,
-        object_type="person",
-        object_id=str(person.uid),
-        province_code=person.province_id,
-        **extra,
-    )
-
-
-def _require_visible(user: User, person: Person) -> None:
-    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
-        raise PermissionDenied("out_of_scope")
-
-
-def _require_edit(user: User) -> None:
-    if not policy.can(user, policy.Action.EDIT_PEOPLE):
-        raise PermissionDenied("edit_people")
-
-
 @transaction.atomic
 def person_register(
     *, user: User, data: PersonData, consent: ConsentData | None = None, request: Any = None
 ) -> Person:
-    _require_edit(user)
+    require_edit(user)
     checked = _validate(data, user=user, person=None, consent=consent)
     assert user.organisation is not None  # EDIT_PEOPLE roles always belong to one
     person = Person(organisation=user.organisation, created_by=user)
@@ -564,8 +460,8 @@ def person_update(
     request: Any = None,
     replace_documents: bool = False,
 ) -> Person:
-    _require_edit(user)
-    _require_visible(user, person)
+    require_edit(user)
+    require_visible(user, person)
     checked = _validate(data, user=user, person=person, consent=None)
     _apply(person, data, checked)
     person.save()
@@ -594,132 +490,3 @@ def person_patch(
         request=request,
         replace_documents="other_documents" in changes,
     )
-
-
-@transaction.atomic
-def consent_record(
-    *,
-    user: User,
-    person: Person,
-    data: ConsentData,
-    evidence: UploadedFile | None = None,
-    request: Any = None,
-    log: bool = True,
-) -> Consent:
-    errors = _Errors()
-    _check_consent(errors, data, person.birth_date)
-    if evidence is not None:
-        _check_evidence(errors, evidence)
-    errors.raise_if_any()
-    assert user.organisation is not None
-    consent = Consent.objects.create(
-        person=person,
-        purpose=data.purpose.strip(),
-        covers_basic=data.covers_basic,
-        covers_sensitive=data.covers_sensitive,
-        covers_sharing=data.covers_sharing,
-        given_by=data.given_by,
-        guardian_name=data.guardian_name,
-        guardian_relationship=data.guardian_relationship,
-        given_on=data.given_on,
-        recorded_by=user,
-        organisation=user.organisation,
-    )
-    if evidence is not None:
-        consent.evidence.save(f"consent-{consent.pk}{_evidence_suffix(evidence)}", evidence)
-    person_sensitive_basis_refresh(person)
-    if log:
-        access_log_record(
-            user=user,
-            action=AccessAction.UPDATE,
-            request=request,
-            object_type="consent",
-            object_id=str(person.uid),
-            province_code=person.province_id,
-            detail={"event": "given"},
-        )
-    return consent
-
-
-@transaction.atomic
-def consent_withdraw(
-    *, user: User, consent: Consent, on: dt.date | None = None, request: Any = None
-) -> Consent:
-    _require_edit(user)
-    person = consent.person
-    _require_visible(user, person)
-    if consent.withdrawn_on is not None:
-        raise ValidationError(
-            {"withdrawn_on": ValidationError(_("This consent was already withdrawn."))}
-        )
-    consent.withdrawn_on = on or timezone.localdate()
-    consent.save(update_fields=["withdrawn_on"])
-    person_sensitive_basis_refresh(person)
-    access_log_record(
-        user=user,
-        action=AccessAction.UPDATE,
-        request=request,
-        object_type="consent",
-        object_id=str(person.uid),
-        province_code=person.province_id,
-        detail={"event": "withdrawn", "consent": consent.pk},
-    )
-    return consent
-
-
-@transaction.atomic
-def household_create(
-    *,
-    user: User,
-    person: Person,
-    subdistrict_code: str = "",
-    address: str = "",
-    request: Any = None,
-) -> Household:
-    """Start a household with ``person`` as its head."""
-    _require_edit(user)
-    assert user.organisation is not None
-    subdistrict = (
-        Subdistrict.objects.filter(code=subdistrict_code).first()
-        if subdistrict_code
-        else person.current_subdistrict or person.registered_subdistrict
-    )
-    household = Household.objects.create(
-        province=person.province,
-        subdistrict=subdistrict,
-        address=address or person.current_address or person.registered_address,
-        organisation=user.organisation,
-    )
-    household_add_member(
-        user=user, household=household, person=person, relationship=c.Relationship.HEAD
-    )
-    return household
-
-
-@transaction.atomic
-def household_add_member(
-    *, user: User, household: Household, person: Person, relationship: str
-) -> HouseholdMember:
-    _require_edit(user)
-    visible = Person.objects.visible_to(user)
-    if not visible.filter(pk=person.pk).exists():
-        raise PermissionDenied("out_of_scope")
-    if relationship not in c.Relationship.values:
-        raise ValidationError({"relationship": ValidationError(_("Unknown relationship."))})
-    if (
-        relationship == c.Relationship.HEAD
-        and household.members.filter(until__isnull=True, relationship=c.Relationship.HEAD)
-        .exclude(person=person)
-        .exists()
-    ):
-        raise ValidationError(
-            {"relationship": ValidationError(_("This household already has a head."))}
-        )
-    today = timezone.localdate()
-    HouseholdMember.objects.filter(person=person, until__isnull=True).exclude(
-        household=household
-    ).update(until=today)
-    member, _created = HouseholdMember.objects.update_or_create(
-        household=household, person=person, until=None, defaults={"relationship": relationship}
-    )
-    return member

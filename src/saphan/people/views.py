@@ -19,7 +19,10 @@ from saphan.core.forms import apply_service_errors
 from saphan.core.http import is_htmx, signed_in_user
 from saphan.geo.models import District, Province, Subdistrict
 from saphan.people import choices as c
+from saphan.people.checks import person_access_record
+from saphan.people.consents import consent_record, consent_withdraw
 from saphan.people.forms import ConsentForm, PersonForm, SearchForm, person_form_initial
+from saphan.people.households import household_add_member, household_create
 from saphan.people.identity import (
     national_id_category,
     national_id_validate,
@@ -35,16 +38,7 @@ from saphan.people.selectors import (
     sensitive_values,
     visible_group_codes,
 )
-from saphan.people.services import (
-    consent_record,
-    consent_withdraw,
-    household_add_member,
-    household_create,
-    person_access_record,
-    person_data_from,
-    person_register,
-    person_update,
-)
+from saphan.people.services import person_data_from, person_register, person_update
 
 _NUMBER_FIELDS = ("national_id", "phone", "other_document_number", "disability_card_number")
 TABS = ("identity", "household", "groups", "attributes", "consent", "history")

@@ -172,7 +172,7 @@ def _pink_card(province: str, index: int) -> str:
 
 @lru_cache(maxsize=1)
 def _services_identifier_index() -> Callable[[str, str], str]:
-    from saphan.people.services import identifier_index  # a late import: services is big
+    from saphan.people.services import identifier_index
 
     return identifier_index
 
