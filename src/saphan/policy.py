@@ -42,6 +42,7 @@ class Action(StrEnum):
     EXPORT_PEOPLE = "export_people"
     EXPORT_AGGREGATES = "export_aggregates"
     MANAGE_CASES = "manage_cases"
+    OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # emergency referral, audited
     MANAGE_WATCH_RULES = "manage_watch_rules"
     VIEW_OUTCOMES = "view_outcomes"  # projects where the user's org is a party
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -56,7 +57,14 @@ _REGISTRY_READ = {_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.VIEW_PEOPLE}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.FIELD_WORKER: frozenset(_REGISTRY_READ | {_A.EDIT_PEOPLE, _A.MANAGE_CASES}),
     Role.CASE_MANAGER: frozenset(
-        _REGISTRY_READ | {_A.EDIT_PEOPLE, _A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.VIEW_OUTCOMES}
+        _REGISTRY_READ
+        | {
+            _A.EDIT_PEOPLE,
+            _A.VIEW_FULL_ID,
+            _A.MANAGE_CASES,
+            _A.OVERRIDE_REFERRAL_CONSENT,
+            _A.VIEW_OUTCOMES,
+        }
     ),
     Role.PROVINCIAL_COORDINATOR: frozenset(
         _REGISTRY_READ
@@ -64,6 +72,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.EDIT_PEOPLE,
             _A.VIEW_FULL_ID,
             _A.MANAGE_CASES,
+            _A.OVERRIDE_REFERRAL_CONSENT,
             _A.MANAGE_WATCH_RULES,
             _A.EXPORT_PEOPLE,
             _A.EXPORT_AGGREGATES,
@@ -71,7 +80,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.AGENCY_OFFICER: frozenset(
-        _REGISTRY_READ | {_A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.EXPORT_AGGREGATES}
+        _REGISTRY_READ
+        | {_A.VIEW_FULL_ID, _A.MANAGE_CASES, _A.OVERRIDE_REFERRAL_CONSENT, _A.EXPORT_AGGREGATES}
     ),
     Role.ANALYST: frozenset({_A.VIEW_PROVINCE, _A.VIEW_AGGREGATES, _A.EXPORT_AGGREGATES}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -282,6 +292,61 @@ def can_see_sensitive(user: AnyUser | None, *, basis_active: bool) -> bool:
     return basis_active or Action.VIEW_WITHDRAWN_SENSITIVE in actions_of(user)
 
 
+def scope_watch_flags(qs: QS, user: AnyUser | None) -> QS:
+    """Watch flags are about people: the same provinces as ``scope_persons``."""
+    if Action.VIEW_PEOPLE not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    return qs if codes is None else qs.filter(province_id__in=codes)
+
+
+def scope_watch_rule_settings(qs: QS, user: AnyUser | None) -> QS:
+    """Per-province rule settings: coordinators their provinces, administrators all."""
+    if Action.MANAGE_WATCH_RULES not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    return qs if codes is None else qs.filter(province_id__in=codes)
+
+
+def _is_coordinator(user: AnyUser | None) -> bool:
+    return getattr(user, "role", "") == Role.PROVINCIAL_COORDINATOR
+
+
+def scope_cases(qs: QS, user: AnyUser | None) -> QS:
+    """Cases of the user's organisation for people in the user's provinces; provincial
+    coordinators oversee every case in their provinces. A receiving organisation does
+    not see the case itself, only the referral (``scope_referrals``)."""
+    if Action.MANAGE_CASES not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    if codes is not None:
+        qs = qs.filter(person__province_id__in=codes)
+    if _is_coordinator(user) or is_administrator(user):
+        return qs
+    return qs.filter(organisation_id=getattr(user, "organisation_id", None))
+
+
+def scope_referrals(qs: QS, user: AnyUser | None) -> QS:
+    """Referrals the user's organisation sent or received, for people in the user's
+    provinces; coordinators see every referral in their provinces."""
+    if Action.MANAGE_CASES not in actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    if codes is not None:
+        qs = qs.filter(case__person__province_id__in=codes)
+    if _is_coordinator(user) or is_administrator(user):
+        return qs
+    org = getattr(user, "organisation_id", None)
+    return qs.filter(Q(from_organisation_id=org) | Q(to_organisation_id=org))
+
+
+def scope_notifications(qs: QS, user: AnyUser | None) -> QS:
+    """Each user reads only their own notifications."""
+    if not _active(user):
+        return qs.none()
+    return qs.filter(user_id=getattr(user, "pk", None))
+
+
 _SCOPES = {
     "geo.province": scope_provinces,
     "orgs.organisation": scope_organisations,
@@ -289,4 +354,9 @@ _SCOPES = {
     "audit.accesslog": scope_access_log,
     "people.person": scope_persons,
     "people.household": scope_households,
+    "watch.watchflag": scope_watch_flags,
+    "watch.rulesetting": scope_watch_rule_settings,
+    "cases.case": scope_cases,
+    "cases.referral": scope_referrals,
+    "notifications.notification": scope_notifications,
 }

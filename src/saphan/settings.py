@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "saphan.api",
     "saphan.dashboard",
     "saphan.people",
+    "saphan.watch",
+    "saphan.rights",
+    "saphan.cases",
+    "saphan.notifications",
 ]
 
 MIDDLEWARE = [

@@ -88,12 +88,25 @@ def _register_routers() -> None:
     from saphan.geo.api import router as geo_router
     from saphan.orgs.api import router as orgs_router
     from saphan.people.api import router as people_router
+    from saphan.cases.api import referrals_router
+    from saphan.cases.api import router as cases_router
+    from saphan.notifications.api import router as notifications_router
+    from saphan.rights.api import persons_router as rights_persons_router
+    from saphan.rights.api import router as rights_router
+    from saphan.watch.api import router as watch_router
 
     api.add_router("/", accounts_router)
     api.add_router("/geo", geo_router)
     api.add_router("/organisations", orgs_router)
     api.add_router("/audit", audit_router)
     api.add_router("/persons", people_router)
+    # /persons/{id}/rights lives in the rights context, under the same prefix.
+    api.add_router("/persons", rights_persons_router)
+    api.add_router("/rights", rights_router)
+    api.add_router("/watchlist", watch_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/referrals", referrals_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

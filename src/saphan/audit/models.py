@@ -33,6 +33,8 @@ class AccessAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logged out")
     TOKEN = "token", _("API token event")
+    SHARE = "share", _("Shared with another organisation")
+    OVERRIDE = "override", _("Emergency override")
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):

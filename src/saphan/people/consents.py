@@ -17,6 +17,7 @@ from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.people import choices as c
 from saphan.people.checks import Errors, require_edit, require_visible
+from saphan.people.followups import registry_changed
 from saphan.people.models import (
     Consent,
     Person,
@@ -119,6 +120,7 @@ def consent_record(
     if evidence is not None:
         consent.evidence.save(f"consent-{consent.pk}{_evidence_suffix(evidence)}", evidence)
     person_sensitive_basis_refresh(person)
+    registry_changed(person_ids=[person.pk])
     if log:
         access_log_record(
             user=user,
@@ -146,6 +148,7 @@ def consent_withdraw(
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
     person_sensitive_basis_refresh(person)
+    registry_changed(person_ids=[person.pk])
     access_log_record(
         user=user,
         action=AccessAction.UPDATE,

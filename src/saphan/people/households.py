@@ -13,6 +13,7 @@ from saphan.accounts.models import User
 from saphan.geo.models import Subdistrict
 from saphan.people import choices as c
 from saphan.people.checks import require_edit
+from saphan.people.followups import registry_changed
 from saphan.people.models import (
     Household,
     HouseholdMember,
@@ -69,10 +70,21 @@ def household_add_member(
             {"relationship": ValidationError(_("This household already has a head."))}
         )
     today = timezone.localdate()
-    HouseholdMember.objects.filter(person=person, until__isnull=True).exclude(
+    leaving = HouseholdMember.objects.filter(person=person, until__isnull=True).exclude(
         household=household
-    ).update(until=today)
+    )
+    left = list(
+        HouseholdMember.objects.filter(
+            household_id__in=leaving.values("household_id"), until__isnull=True
+        )
+        .exclude(person=person)
+        .values_list("person_id", flat=True)
+    )
+    leaving.update(until=today)
     member, _created = HouseholdMember.objects.update_or_create(
         household=household, person=person, until=None, defaults={"relationship": relationship}
     )
+    # Household rules (older person raising children, child with no adult) change for
+    # everyone in the household, and in the one the person left.
+    registry_changed(person_ids=[person.pk, *left])
     return member

@@ -25,6 +25,7 @@ from saphan.people.consents import (
     consent_record,
     person_sensitive_basis_refresh,
 )
+from saphan.people.followups import registry_changed
 from saphan.people.groups import groups_refresh_derived
 from saphan.people.identity import (
     DocumentType,
@@ -447,6 +448,7 @@ def person_register(
         consent_record(user=user, person=person, data=consent, request=request, log=False)
     _sync_groups_and_disabilities(person, data, user)
     person_sensitive_basis_refresh(person)
+    registry_changed(person_ids=[person.pk])
     person_access_record(user=user, person=person, action=AccessAction.CREATE, request=request)
     return person
 
@@ -468,6 +470,7 @@ def person_update(
     _sync_identifiers(person, checked, retire_other_documents=replace_documents)
     _sync_groups_and_disabilities(person, data, user)
     person_sensitive_basis_refresh(person)
+    registry_changed(person_ids=[person.pk])
     person_access_record(user=user, person=person, action=AccessAction.UPDATE, request=request)
     return person
 

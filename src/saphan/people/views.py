@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saphan import policy
+from saphan.accounts.models import User
 from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.core.forms import apply_service_errors
@@ -41,7 +42,7 @@ from saphan.people.selectors import (
 from saphan.people.services import person_data_from, person_register, person_update
 
 _NUMBER_FIELDS = ("national_id", "phone", "other_document_number", "disability_card_number")
-TABS = ("identity", "household", "groups", "attributes", "consent", "history")
+TABS = ("identity", "household", "groups", "attributes", "watch", "consent", "history")
 
 
 def _person_or_404(request: HttpRequest, uid: str) -> Person:
@@ -206,6 +207,17 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "person": person})
 
 
+def _watch_tab(*, person: Person, user: User) -> dict[str, object]:
+    """Flags, cases and rights of the person: what the other contexts show here."""
+    from saphan.watch.selectors import flag_reasons, flags_of_person
+
+    flags = list(flags_of_person(user=user, person=person)[:50])
+    return {
+        "flag_rows": [{"flag": f, "reasons": flag_reasons(f)} for f in flags],
+        "can_act": policy.can(user, policy.Action.MANAGE_CASES),
+    }
+
+
 @login_required
 def detail(request: HttpRequest, uid: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -252,6 +264,8 @@ def detail(request: HttpRequest, uid: str) -> HttpResponse:
     elif tab == "consent":
         context["consents"] = person.consents.all()
         context["consent_form"] = ConsentForm(initial={"given_on": timezone.localdate()})
+    elif tab == "watch":
+        context.update(_watch_tab(person=person, user=user))
     elif tab == "history":
         context["history"] = person.history.select_related("history_user").order_by(
             "-history_date"
