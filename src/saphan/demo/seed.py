@@ -93,6 +93,9 @@ DEMO_USERS = (
     DemoUser("fw.pattani", "cso-94", Role.FIELD_WORKER, "อามีนะห์", "ดาโอ๊ะ"),
     DemoUser("cm.nan", "cso-55", Role.CASE_MANAGER, "ประเสริฐ", "มีสุข"),
     DemoUser("coord.nan", "pso-55", Role.PROVINCIAL_COORDINATOR, "วันดี", "ศรีสุข"),
+    # Officers of the provincial offices that receive referrals from the Nan and Pattani CSOs.
+    DemoUser("officer.nan", "pso-55", Role.AGENCY_OFFICER, "สุดา", "รับเรื่อง"),
+    DemoUser("officer.pattani", "pso-94", Role.AGENCY_OFFICER, "ฟาตีมะห์", "สาและ"),
     DemoUser("officer.dop", "dop", Role.AGENCY_OFFICER, "ชาญชัย", "บุญมา"),
     DemoUser("analyst", "msdhs-analysis", Role.ANALYST, "กมล", "วิเคราะห์"),
     DemoUser("dpo", "cso-55", Role.DATA_PROTECTION_OFFICER, "ปกป้อง", "ข้อมูล"),

@@ -211,10 +211,17 @@ def _watch_tab(*, person: Person, user: User) -> dict[str, object]:
     """Flags, cases and rights of the person: what the other contexts show here."""
     from saphan.watch.selectors import flag_reasons, flags_of_person
 
+    from saphan.cases.models import Case
+
     flags = list(flags_of_person(user=user, person=person)[:50])
     return {
         "flag_rows": [{"flag": f, "reasons": flag_reasons(f)} for f in flags],
         "can_act": policy.can(user, policy.Action.MANAGE_CASES),
+        # Cases in the user's case scope only (their organisation's; all for coordinators).
+        "cases": Case.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("organisation", "assigned_to")
+        .order_by("-opened_on")[:20],
     }
 
 

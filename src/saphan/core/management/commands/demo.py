@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from saphan.demo.people import demo_people_load
+from saphan.demo.scenarios import demo_scenarios_load
 from saphan.demo.seed import DEMO_PASSWORD, demo_seed_organisations_and_users
 
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self._load_people(persons)
+        if persons:
+            demo_scenarios_load(progress=self.stdout.write)
         if options["no_server"]:
             return
         port = options["port"]
