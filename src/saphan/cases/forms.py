@@ -28,7 +28,17 @@ def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharFie
     )
 
 
-class StageForm(forms.Form):
+class _CaseForm(forms.Form):
+    """The case page shows several forms at once: ids carry the form's name
+    (``referral-due_on``, ``goal-due_on``) so no two fields share an id."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = type(self).__name__.removesuffix("Form").lower()
+        kwargs.setdefault("auto_id", f"{name}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class StageForm(_CaseForm):
     stage = forms.ChoiceField(label=_("Move to stage"), choices=c.Stage.choices)
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"), choices=_BLANK + c.Outcome.choices, required=False
@@ -41,7 +51,7 @@ class StageForm(forms.Form):
             self.fields["stage"].choices = later  # type: ignore[attr-defined]
 
 
-class AssignForm(forms.Form):
+class AssignForm(_CaseForm):
     assigned_to = forms.ChoiceField(label=_("Assigned worker"), choices=())
 
     def __init__(self, *args: Any, colleagues: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -49,7 +59,7 @@ class AssignForm(forms.Form):
         self.fields["assigned_to"].choices = colleagues  # type: ignore[attr-defined]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(_CaseForm):
     health = forms.TypedChoiceField(label=_("Health"), choices=c.Score.choices, coerce=int)
     living = forms.TypedChoiceField(
         label=_("Living conditions"), choices=c.Score.choices, coerce=int
@@ -63,17 +73,17 @@ class AssessmentForm(forms.Form):
     assessed_on = _date(_("Assessed on"), required=False)
 
 
-class GoalForm(forms.Form):
+class GoalForm(_CaseForm):
     dimension = forms.ChoiceField(label=_("Dimension"), choices=c.Dimension.choices)
     description = _text(_("Goal"), required=True, rows=2)
     due_on = _date(_("Due on"))
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(_CaseForm):
     status = forms.ChoiceField(label=_("Status"), choices=c.GoalStatus.choices)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(_CaseForm):
     what = forms.CharField(label=_("Service"), max_length=200)
     provider_organisation = forms.ChoiceField(
         label=_("Provided by (organisation)"), required=False, choices=()
@@ -97,14 +107,14 @@ class ServiceForm(forms.Form):
         self.fields["goal"].choices = _BLANK + goals  # type: ignore[attr-defined]
 
 
-class ContactForm(forms.Form):
+class ContactForm(_CaseForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=c.ContactKind.choices)
     contacted_on = _date(_("Date"), required=False)
     notes = _text(_("Notes"), rows=4)
     next_follow_up_on = _date(_("Next follow-up"), required=False)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(_CaseForm):
     to_organisation = forms.ChoiceField(label=_("Refer to"), choices=())
     service_kind = forms.ChoiceField(label=_("Service"), choices=c.ServiceKind.choices)
     reason = _text(_("Reason"), required=True, rows=2)
@@ -122,7 +132,7 @@ class ReferralForm(forms.Form):
         )
 
 
-class CivilStepForm(forms.Form):
+class CivilStepForm(_CaseForm):
     step = forms.ChoiceField(label=_("Step"), choices=c.CivilStepKind.choices)
     started_on = _date(_("Started on"), required=False)
     due_on = _date(_("Due on"), required=False)
@@ -132,7 +142,7 @@ class CivilStepForm(forms.Form):
     )
 
 
-class CivilDoneForm(forms.Form):
+class CivilDoneForm(_CaseForm):
     done_on = _date(_("Done on"), required=False)
     decision = forms.ChoiceField(
         label=_("Decision"), choices=_BLANK + c.CivilDecision.choices, required=False
@@ -141,16 +151,16 @@ class CivilDoneForm(forms.Form):
     document = forms.FileField(label=_("Document"), required=False)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(_CaseForm):
     due_on = _date(
         _("Due on"), required=False, help_text=_("Leave empty to keep the sender's due date.")
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(_CaseForm):
     reason = _text(_("Reason for declining"), required=True, rows=2)
 
 
-class ReportForm(forms.Form):
+class ReportForm(_CaseForm):
     report = _text(_("What was done"), required=True, rows=4)
     completed_on = _date(_("Completed on"), required=False)

@@ -1,7 +1,7 @@
 """Demo work on top of the demo people: watch flags, a few hand-made situations the
 random generator does not produce, cases with assessments, plans, visits, referrals
 between organisations, civil-status steps, and recorded welfare-rights statuses — in
-Nan and Pattani, through the same services the pages use (so every row is valid and
+Nan, Pattani and Ubon Ratchathani, through the same services the pages use (so every row is valid and
 audited). Runs once; a second ``saphan demo`` only re-evaluates the watch rules.
 """
 
@@ -26,6 +26,7 @@ from saphan.watch.models import WatchFlag
 TEAMS = (
     ("fw.nan", "cm.nan", "pso-55", "officer.nan"),
     ("fw.pattani", None, "pso-94", "officer.pattani"),
+    ("fw.ubon", None, "pso-34", "officer.ubon"),
 )
 CASES_PER_TEAM = 8
 SERVICE_FOR_RULE = {

@@ -96,6 +96,8 @@ DEMO_USERS = (
     # Officers of the provincial offices that receive referrals from the Nan and Pattani CSOs.
     DemoUser("officer.nan", "pso-55", Role.AGENCY_OFFICER, "สุดา", "รับเรื่อง"),
     DemoUser("officer.pattani", "pso-94", Role.AGENCY_OFFICER, "ฟาตีมะห์", "สาและ"),
+    DemoUser("fw.ubon", "cso-34", Role.FIELD_WORKER, "บุญเรือน", "แก้วใส"),
+    DemoUser("officer.ubon", "pso-34", Role.AGENCY_OFFICER, "สมพงษ์", "ดีงาม"),
     DemoUser("officer.dop", "dop", Role.AGENCY_OFFICER, "ชาญชัย", "บุญมา"),
     DemoUser("analyst", "msdhs-analysis", Role.ANALYST, "กมล", "วิเคราะห์"),
     DemoUser("dpo", "cso-55", Role.DATA_PROTECTION_OFFICER, "ปกป้อง", "ข้อมูล"),
