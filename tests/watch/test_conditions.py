@@ -14,9 +14,10 @@ from saphan.watch.models import WatchRule
 
 
 def _message(condition: Any, parameters: dict[str, Any] | None = None) -> str:
-    with pytest.raises(ValidationError) as exc, translation.override("en"):
-        condition_validate(condition, parameters or {})
-    return " ".join(exc.value.messages)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            condition_validate(condition, parameters or {})
+        return " ".join(exc.value.messages)
 
 
 @pytest.mark.parametrize(

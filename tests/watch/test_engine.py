@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from saphan.audit.models import AccessLog
 from saphan.people.models import Person
@@ -102,11 +103,12 @@ def test_province_threshold_and_switch_off(person: Callable[..., Any], make_user
 def test_rule_setting_refuses_bad_input(make_user: Any) -> None:
     coordinator = make_user(role="provincial_coordinator", provinces=("55",))
     rule = WatchRule.objects.get(code=RULE)
-    with pytest.raises(ValidationError) as unknown:
-        rule_setting_update(
-            user=coordinator, rule=rule, province_code="55", enabled=True, parameters={"x": 1}
-        )
-    assert "Unknown threshold" in str(unknown.value)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as unknown:
+            rule_setting_update(
+                user=coordinator, rule=rule, province_code="55", enabled=True, parameters={"x": 1}
+            )
+        assert "Unknown threshold" in " ".join(unknown.value.messages)
     with pytest.raises(ValidationError):
         rule_setting_update(
             user=coordinator,
