@@ -44,6 +44,10 @@ from saphan.watch.conditions import Compiled, condition_compile
 from saphan.watch.models import FlagStatus, Resolution, RuleSetting, WatchFlag, WatchRule
 
 LIVE = [FlagStatus.OPEN.value, FlagStatus.ACKNOWLEDGED.value]
+#: After inserting this many flags, refresh PostgreSQL's statistics of the flag table:
+#: with the old ones (say, an empty table) the next statements' plans loop over people
+#: once per flag and take minutes instead of seconds.
+ANALYZE_AFTER = 5000
 
 
 @dataclass
@@ -203,6 +207,8 @@ def _evaluate_rule(
         before = _live_count(scoped_flags)
         raised = _insert_flags(rule, matching, compiled, now)
         summary.add(rule.code, "raised", raised)
+        if raised >= ANALYZE_AFTER:
+            _analyze_flags()
         still = matching.filter(pk=OuterRef("person_id")).values("pk")
         resolved = (
             WatchFlag.objects.filter(rule=rule, status__in=LIVE)
@@ -228,6 +234,12 @@ def _evaluate_rule(
                 summary.raised_by_province[code] = (
                     summary.raised_by_province.get(code, 0) + row["n"]
                 )
+
+
+def _analyze_flags() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {WatchFlag._meta.db_table}")
 
 
 def _live_count(flags: QuerySet[WatchFlag]) -> int:
