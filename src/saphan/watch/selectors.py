@@ -26,6 +26,7 @@ _CHOICE_LABELS: dict[str, Any] = {
     "group": c.PopulationGroup,
 }
 _SENSITIVE_GROUPS = {str(g) for g in c.HIDDEN_WITH_SENSITIVE}
+_OP_SIGNS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
 
 
 def sensitive_rule_ids() -> list[int]:
@@ -159,7 +160,7 @@ def flag_reasons(flag: WatchFlag, parameters: dict[str, Any] | None = None) -> l
         label = str(fact.label)
         negated = part.get("negated", False)
         if fact.kind == NUMBER:
-            text = f"{label} {part['op']} {value}"
+            text = f"{label} {_OP_SIGNS.get(part['op'], part['op'])} {value}"
             if fact.name in kept and kept[fact.name] is not None:
                 text = _("%(condition)s (here: %(value)s)") % {
                     "condition": text,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saphan import policy
@@ -27,17 +27,17 @@ from saphan.watch.services import effective_settings, flag_acknowledge, rule_set
 
 PAGE_SIZE = 50
 PARAMETER_LABELS = {
-    "older_age": _lazy("Older-person age (years)"),
-    "min_age": _lazy("From age (years)"),
-    "max_age": _lazy("Below age (years)"),
-    "adult_age": _lazy("Adult age (years)"),
-    "days": _lazy("Days before the card expires"),
+    "older_age": gettext_lazy("Older-person age (years)"),
+    "min_age": gettext_lazy("From age (years)"),
+    "max_age": gettext_lazy("Below age (years)"),
+    "adult_age": gettext_lazy("Adult age (years)"),
+    "days": gettext_lazy("Days before the card expires"),
 }
 VIEW_LABELS = {
-    "todo": _lazy("To do"),
-    "open": _lazy("New"),
-    "acknowledged": _lazy("Acknowledged"),
-    "closed": _lazy("Resolved or expired"),
+    "todo": gettext_lazy("To do"),
+    "open": gettext_lazy("New"),
+    "acknowledged": gettext_lazy("Acknowledged"),
+    "closed": gettext_lazy("Resolved or expired"),
 }
 
 
