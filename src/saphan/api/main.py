@@ -85,12 +85,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from saphan.accounts.api import router as accounts_router
     from saphan.audit.api import router as audit_router
-    from saphan.geo.api import router as geo_router
-    from saphan.orgs.api import router as orgs_router
-    from saphan.people.api import router as people_router
     from saphan.cases.api import referrals_router
     from saphan.cases.api import router as cases_router
+    from saphan.geo.api import router as geo_router
     from saphan.notifications.api import router as notifications_router
+    from saphan.orgs.api import router as orgs_router
+    from saphan.people.api import router as people_router
     from saphan.rights.api import persons_router as rights_persons_router
     from saphan.rights.api import router as rights_router
     from saphan.watch.api import router as watch_router

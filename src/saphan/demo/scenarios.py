@@ -1,8 +1,9 @@
 """Demo work on top of the demo people: watch flags, a few hand-made situations the
 random generator does not produce, cases with assessments, plans, visits, referrals
 between organisations, civil-status steps, and recorded welfare-rights statuses — in
-Nan, Pattani and Ubon Ratchathani, through the same services the pages use (so every row is valid and
-audited). Runs once; a second ``saphan demo`` only re-evaluates the watch rules.
+Nan, Pattani and Ubon Ratchathani, through the same services the pages use (so every
+row is valid and audited). Runs once; a second ``saphan demo`` only re-evaluates the
+watch rules.
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ def _work_a_case(
 
     today = timezone.localdate()
     person = flag.person
-    case = case_open(user=worker, person=person, flag=flag, opened_on=today - dt.timedelta(days=40 - i))
+    case = case_open(
+        user=worker, person=person, flag=flag, opened_on=today - dt.timedelta(days=40 - i)
+    )
     assessment_record(
         user=worker,
         case=case,

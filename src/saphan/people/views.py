@@ -209,9 +209,8 @@ def edit(request: HttpRequest, uid: str) -> HttpResponse:
 
 def _watch_tab(*, person: Person, user: User) -> dict[str, object]:
     """Flags, cases and rights of the person: what the other contexts show here."""
-    from saphan.watch.selectors import flag_reasons, flags_of_person
-
     from saphan.cases.models import Case
+    from saphan.watch.selectors import flag_reasons, flags_of_person
 
     flags = list(flags_of_person(user=user, person=person)[:50])
     return {
