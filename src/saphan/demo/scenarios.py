@@ -21,6 +21,7 @@ from saphan.accounts.models import User
 from saphan.orgs.models import Organisation
 from saphan.people.models import Consent, Household, HouseholdMember, Person
 from saphan.watch.engine import watch_evaluate
+from saphan.watch.notify import notify_new_flags
 from saphan.watch.models import WatchFlag
 
 #: (field worker, case manager or None, receiving organisation, receiving user)
@@ -288,6 +289,7 @@ def demo_scenarios_load(progress: Callable[[str], Any] = print) -> dict[str, int
         if org is not None:
             _hand_made_situations(receiver_code.split("-")[1], org)
     summary = watch_evaluate()
+    notify_new_flags(summary.raised_by_province)  # as the nightly task does
     progress(
         f"Watch rules: {summary.raised:,} flags raised, {summary.resolved:,} resolved, "
         f"{summary.unchanged:,} unchanged."
