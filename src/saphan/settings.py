@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "saphan.rights",
     "saphan.cases",
     "saphan.notifications",
+    "saphan.outcomes",
 ]
 
 MIDDLEWARE = [
