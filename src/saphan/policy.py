@@ -45,6 +45,10 @@ class Action(StrEnum):
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # emergency referral, audited
     MANAGE_WATCH_RULES = "manage_watch_rules"
     VIEW_OUTCOMES = "view_outcomes"  # projects where the user's org is a party
+    SUBMIT_OUTCOME_CLAIMS = "submit_outcome_claims"  # provider staff: enrol, claim outcomes
+    VERIFY_OUTCOME_CLAIMS = "verify_outcome_claims"  # evaluator staff
+    APPROVE_OUTCOME_PAYMENTS = "approve_outcome_payments"  # outcome payer staff
+    MANAGE_OUTCOME_PROJECTS = "manage_outcome_projects"  # intermediary: contracts, ledger
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_USERS = "manage_users"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -64,6 +68,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.MANAGE_CASES,
             _A.OVERRIDE_REFERRAL_CONSENT,
             _A.VIEW_OUTCOMES,
+            _A.SUBMIT_OUTCOME_CLAIMS,
         }
     ),
     Role.PROVINCIAL_COORDINATOR: frozenset(
@@ -77,6 +82,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.EXPORT_PEOPLE,
             _A.EXPORT_AGGREGATES,
             _A.VIEW_OUTCOMES,
+            _A.SUBMIT_OUTCOME_CLAIMS,
         }
     ),
     Role.AGENCY_OFFICER: frozenset(
@@ -88,9 +94,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         _REGISTRY_READ | {_A.VIEW_FULL_ID, _A.VIEW_WITHDRAWN_SENSITIVE, _A.BROWSE_AUDIT}
     ),
     Role.INVESTOR: frozenset({_A.VIEW_OUTCOMES}),
-    Role.PAYER: frozenset({_A.VIEW_OUTCOMES}),
-    Role.EVALUATOR: frozenset({_A.VIEW_OUTCOMES}),
-    Role.INTERMEDIARY: frozenset({_A.VIEW_OUTCOMES}),
+    Role.PAYER: frozenset({_A.VIEW_OUTCOMES, _A.APPROVE_OUTCOME_PAYMENTS}),
+    Role.EVALUATOR: frozenset({_A.VIEW_OUTCOMES, _A.VERIFY_OUTCOME_CLAIMS}),
+    Role.INTERMEDIARY: frozenset({_A.VIEW_OUTCOMES, _A.MANAGE_OUTCOME_PROJECTS}),
     # Administrators run the system; they do not read person records (least privilege).
     Role.ADMINISTRATOR: frozenset(
         {
@@ -347,6 +353,75 @@ def scope_notifications(qs: QS, user: AnyUser | None) -> QS:
     return qs.filter(user_id=getattr(user, "pk", None))
 
 
+# --- outcomes partnerships -----------------------------------------------------------
+
+
+def outcome_party_project_ids(user: AnyUser | None, *roles: str) -> QuerySet[Any]:
+    """Ids of the projects in which the user's (active) organisation is a party, holding
+    one of ``roles`` if given. Needs ``view_outcomes``; administrators are not parties."""
+    from saphan.outcomes.models import Party
+
+    org = getattr(user, "organisation_id", None)
+    if Action.VIEW_OUTCOMES not in actions_of(user) or org is None:
+        return Party.objects.none().values("project_id")
+    parties = Party.objects.filter(organisation_id=org, organisation__is_active=True)
+    if roles:
+        parties = parties.filter(role__in=roles)
+    return parties.values("project_id")
+
+
+def scope_outcome_projects(qs: QS, user: AnyUser | None) -> QS:
+    """Projects in which the user's organisation is a party (any of the five roles).
+    Administrators and analysts see none: they are not parties."""
+    return qs.filter(pk__in=outcome_party_project_ids(user))
+
+
+def scope_participants(qs: QS, user: AnyUser | None) -> QS:
+    """Participants of the user's projects, by pseudonymous code; who may see the person
+    behind the code is ``participant_identity_visible``."""
+    return qs.filter(project_id__in=outcome_party_project_ids(user))
+
+
+def scope_outcome_claims(qs: QS, user: AnyUser | None, prefix: str = "") -> QS:
+    """Claims (and, with ``prefix="claim__"``, disputes) of the user's projects."""
+    return qs.filter(**{f"{prefix}project_id__in": outcome_party_project_ids(user)})
+
+
+def scope_outcome_disputes(qs: QS, user: AnyUser | None) -> QS:
+    return scope_outcome_claims(qs, user, prefix="claim__")
+
+
+def scope_payment_requests(qs: QS, user: AnyUser | None) -> QS:
+    """Payment requests of the user's projects; a payer sees only those addressed to it."""
+    org = getattr(user, "organisation_id", None)
+    qs = qs.filter(project_id__in=outcome_party_project_ids(user))
+    if getattr(user, "role", "") == Role.PAYER:
+        return qs.filter(payer__organisation_id=org)
+    return qs
+
+
+def scope_ledger(qs: QS, user: AnyUser | None) -> QS:
+    """Ledger transactions: only the intermediary that keeps the project's books. Other
+    parties read their own statement (``outcomes.selectors.party_statement``)."""
+    if Action.MANAGE_OUTCOME_PROJECTS not in actions_of(user):
+        return qs.none()
+    return qs.filter(project_id__in=outcome_party_project_ids(user, "intermediary"))
+
+
+def participant_identity_visible(user: AnyUser | None, participant: Model) -> bool:
+    """Only staff of a provider party of the project who may also see the person in the
+    registry see who a participant is; every other party sees the code only."""
+    if Action.VIEW_PEOPLE not in actions_of(user):
+        return False
+    project_id = participant.project_id  # type: ignore[attr-defined]
+    if not outcome_party_project_ids(user, "provider").filter(project_id=project_id).exists():
+        return False
+    from saphan.people.models import Person
+
+    person_id = participant.person_id  # type: ignore[attr-defined]
+    return Person.objects.visible_to(user).filter(pk=person_id).exists()
+
+
 _SCOPES = {
     "geo.province": scope_provinces,
     "orgs.organisation": scope_organisations,
@@ -359,4 +434,10 @@ _SCOPES = {
     "cases.case": scope_cases,
     "cases.referral": scope_referrals,
     "notifications.notification": scope_notifications,
+    "outcomes.project": scope_outcome_projects,
+    "outcomes.participant": scope_participants,
+    "outcomes.claim": scope_outcome_claims,
+    "outcomes.dispute": scope_outcome_disputes,
+    "outcomes.paymentrequest": scope_payment_requests,
+    "outcomes.ledgertransaction": scope_ledger,
 }
