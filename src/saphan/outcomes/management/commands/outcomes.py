@@ -57,6 +57,13 @@ class Command(BaseCommand):
             help="Success rate range of a metric (0–1; a cohort metric: its result value).",
         )
 
+        indigo = sub.add_parser(
+            "indigo", help="Export a project in the INDIGO impact-bond data standard."
+        )
+        indigo.add_argument("project", help="Project code, e.g. HHH-2026.")
+        indigo.add_argument("--out", help="Write the JSON here (default: print it).")
+        indigo.add_argument("--csv", help="Also write the CSV tables into this folder.")
+
     def _fail(self, problems: list[dict[str, str]]) -> CommandError:
         for p in problems:
             self.stderr.write(f"{p['path']}: {p['en']}\n{' ' * len(p['path'])}  {p['th']}")
@@ -73,6 +80,9 @@ class Command(BaseCommand):
             raise self._fail(error.as_list()) from error
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "indigo":
+            self._indigo(options)
+            return
         contract = self._contract(options["contract"])
         if options["action"] == "simulate":
             self._simulate(contract, options)
@@ -93,6 +103,50 @@ class Command(BaseCommand):
                 raise self._fail([_as_dict("--paid-on", problem)])
         report = calculator_report(contract, results, paid_on)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+
+    def _indigo(self, options: dict[str, Any]) -> None:
+        """An operator's export (run on the server, audited as a command-line export)."""
+        from django.core.exceptions import ValidationError
+
+        from saphan.audit.services import access_log_record
+        from saphan.outcomes.export import project_indigo
+        from saphan.outcomes.indigo import indigo_csv
+        from saphan.outcomes.models import Project
+
+        project = Project.objects.filter(code=options["project"]).first()
+        if project is None:
+            raise self._fail(
+                [
+                    {
+                        "path": options["project"],
+                        "en": "No project has this code.",
+                        "th": "ไม่พบโครงการรหัสนี้",
+                    }
+                ]
+            )
+        try:
+            doc = project_indigo(project=project)
+        except ValidationError as error:
+            raise self._fail(
+                [{"path": options["project"], "en": " ".join(error.messages), "th": ""}]
+            ) from error
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        if options["out"]:
+            Path(options["out"]).write_text(text, encoding="utf-8")
+        else:
+            self.stdout.write(text)
+        if options["csv"]:
+            folder = Path(options["csv"])
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, table in indigo_csv(doc).items():
+                (folder / f"{name}.csv").write_text(table, encoding="utf-8")
+        access_log_record(
+            user=None,
+            action="export",
+            object_type="outcomes_project",
+            object_id=project.code,
+            detail={"format": "indigo", "csv": bool(options["csv"])},
+        )
 
     def _simulate(self, contract: Contract, options: dict[str, Any]) -> None:
         from saphan.outcomes.engine.simulate import simulate, simulation_dict
