@@ -118,8 +118,9 @@ ROLES_BY_ORGANISATION_KIND: dict[str, frozenset[Role]] = {
     "cso": frozenset(
         _ANY_ORG | {Role.FIELD_WORKER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR}
     ),
+    # Ministry departments are outcome payers in the outcomes pilots.
     "agency": frozenset(
-        _ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR}
+        _ANY_ORG | {Role.AGENCY_OFFICER, Role.CASE_MANAGER, Role.PROVINCIAL_COORDINATOR, Role.PAYER}
     ),
     "provincial_office": frozenset(
         _ANY_ORG
@@ -132,7 +133,8 @@ ROLES_BY_ORGANISATION_KIND: dict[str, frozenset[Role]] = {
     "intermediary": frozenset(_ANY_ORG | {Role.INTERMEDIARY}),
     "evaluator": frozenset(_ANY_ORG | {Role.EVALUATOR}),
     "outcome_payer": frozenset(_ANY_ORG | {Role.PAYER, Role.AGENCY_OFFICER}),
-    "academic": frozenset(_ANY_ORG | {Role.EVALUATOR}),
+    # A university may evaluate one project and provide services (training) in another.
+    "academic": frozenset(_ANY_ORG | {Role.EVALUATOR, Role.CASE_MANAGER}),
 }
 
 

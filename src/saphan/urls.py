@@ -47,6 +47,7 @@ urlpatterns = [
     path("rights/", include("saphan.rights.urls")),
     path("cases/", include("saphan.cases.urls")),
     path("notifications/", include("saphan.notifications.urls")),
+    path("outcomes/", include("saphan.outcomes.urls")),
     path("manage/organisations/", include(orgs_patterns)),
     path("manage/users/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),

@@ -90,6 +90,7 @@ def _register_routers() -> None:
     from saphan.geo.api import router as geo_router
     from saphan.notifications.api import router as notifications_router
     from saphan.orgs.api import router as orgs_router
+    from saphan.outcomes.api import router as outcomes_router
     from saphan.people.api import router as people_router
     from saphan.rights.api import persons_router as rights_persons_router
     from saphan.rights.api import router as rights_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/referrals", referrals_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 _register_routers()

@@ -21,8 +21,8 @@ from saphan.accounts.models import User
 from saphan.orgs.models import Organisation
 from saphan.people.models import Consent, Household, HouseholdMember, Person
 from saphan.watch.engine import watch_evaluate
-from saphan.watch.notify import notify_new_flags
 from saphan.watch.models import WatchFlag
+from saphan.watch.notify import notify_new_flags
 
 #: (field worker, case manager or None, receiving organisation, receiving user)
 TEAMS = (

@@ -158,6 +158,7 @@ def claim_submit(
     participant: Participant | None = None,
     cohort: Cohort | None = None,
     value: Decimal | int | str = 1,
+    comparison: Decimal | int | str | None = None,
     evidence: Sequence[UploadedFile] = (),
     note: str = "",
     request: Any = None,
@@ -170,6 +171,9 @@ def claim_submit(
     version = require_current_version(project)
     errors = Errors()
     number = _value(errors, value)
+    compared = _value(errors, comparison) if comparison not in (None, "") else None
+    if compared is not None and participant is not None:
+        errors.add("comparison", _("A comparison value belongs to a cohort claim."))
     if (participant is None) == (cohort is None):
         errors.add("participant", _("Claim for one participant or for one cohort."))
     if participant is not None:
@@ -221,6 +225,7 @@ def claim_submit(
         metric=metric,
         achieved_on=achieved_on,
         value=number,
+        comparison=compared,
         note=note,
         organisation=provider.organisation,
         submitted_by=user,

@@ -76,6 +76,7 @@ def result_of(claim: Claim) -> Result:
         participant=participant.code if participant is not None else None,
         cohort=claim.cohort.code if claim.cohort is not None else None,
         enrolled_on=participant.enrolled_on if participant is not None else None,
+        comparison=claim.comparison,
         row=claim.pk,
     )
 

@@ -116,6 +116,13 @@ def participant_enrol(
     consent = sharing_consent(person, today)
     if consent is None:
         errors.add("consent", NO_SHARING_CONSENT)
+    elif consent.given_on > enrolled_on:
+        # A back-dated enrolment must not predate the consent that allows the sharing.
+        errors.add(
+            "enrolled_on",
+            _("The consent to share was given on %(date)s, after this enrolment date."),
+            date=consent.given_on,
+        )
     people = Person.objects.filter(pk=person.pk)
     if not eligible_people(project=project, people=people).exists():
         errors.add("person", NOT_ELIGIBLE, rule=_rule_label(project) or _("provinces"))

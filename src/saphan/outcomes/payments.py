@@ -310,7 +310,12 @@ def payment_record(
     request.paid_recorded_by = user
     request.ledger_transaction = posted
     request.save(update_fields=["status", "paid_on", "paid_recorded_by", "ledger_transaction"])
-    request.claims.filter(status=ClaimStatus.ACCEPTED).update(
+    # A claim whose price several payers share is paid once every payer's request that
+    # includes it is paid, not when the first one is.
+    unpaid = (PaymentStatus.DRAFT, PaymentStatus.REQUESTED, PaymentStatus.APPROVED)
+    Claim.objects.filter(
+        pk__in=request.claims.filter(status=ClaimStatus.ACCEPTED).values("pk")
+    ).exclude(payment_requests__status__in=unpaid).update(
         status=ClaimStatus.PAID, paid_at=timezone.now()
     )
     return request

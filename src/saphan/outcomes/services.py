@@ -38,6 +38,7 @@ _PREFIX = re.compile(r"[A-Z]{2,6}")
 #: Organisations that deliver services to people, and so can be a provider.
 PROVIDER_KINDS = (
     OrganisationKind.CSO,
+    OrganisationKind.ACADEMIC,  # e.g. a university that trains personal assistants
     OrganisationKind.AGENCY,
     OrganisationKind.PROVINCIAL_OFFICE,
     OrganisationKind.LOCAL_GOVERNMENT,
@@ -76,8 +77,8 @@ def project_create(
     require_action(user, policy.Action.MANAGE_OUTCOME_PROJECTS)
     errors = Errors()
     code = (code or "").strip()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", code):
-        errors.add("code", _("Use 2 to 40 lower-case letters, digits and hyphens."))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{1,39}", code):
+        errors.add("code", _("Use 2 to 40 letters, digits and hyphens."))
     elif Project.objects.filter(code=code).exists():
         errors.add("code", _("A project with the code %(code)s already exists."), code=code)
     name_th = text(errors, "name_th", name_th, required=_("Give the project's Thai name."))

@@ -162,7 +162,8 @@ def make_person(users: dict[str, Any]) -> Callable[..., Any]:
                 person=person,
                 data=ConsentData(
                     purpose="โครงการบ้านแห่งความหวัง",
-                    given_on=timezone.localdate(),
+                    # Given when the person joined (enrolments are back-dated up to -400).
+                    given_on=days(START),
                     covers_sharing=True,
                 ),
             )

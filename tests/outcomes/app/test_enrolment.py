@@ -117,3 +117,23 @@ def test_enrolment_waits_for_a_signed_contract(
             person=make_person(),
             enrolled_on=days(-1),
         )
+
+
+def test_a_back_dated_enrolment_cannot_predate_the_consent(
+    project: Any, users: Any, make_person: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from saphan.outcomes.enrolment import participant_enrol
+    from saphan.outcomes.models import Participant
+    from saphan.people.models import Consent
+    from tests.outcomes.app.conftest import days
+
+    person = make_person("ดวงใจ")
+    Consent.objects.filter(person=person).update(given_on=days(-10))
+    with pytest.raises(ValidationError) as refused:
+        participant_enrol(
+            user=users["provider"], project=project, person=person, enrolled_on=days(-30)
+        )
+    assert "enrolled_on" in refused.value.message_dict
+    assert not Participant.objects.filter(person=person).exists()

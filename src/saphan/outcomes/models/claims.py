@@ -57,6 +57,10 @@ class Claim(models.Model):
     metric = models.SlugField(_("outcome metric"), max_length=60)
     achieved_on = models.DateField(_("achieved on"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, default=1)
+    #: For a cohort metric measured against a comparison group: the group's result.
+    comparison = models.DecimalField(
+        _("comparison group's value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
     )

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from saphan.demo.people import demo_people_load
+from saphan.demo.pilots import demo_pilot_logins, demo_pilots_load
 from saphan.demo.scenarios import demo_scenarios_load
 from saphan.demo.seed import DEMO_PASSWORD, demo_seed_organisations_and_users
 
@@ -69,6 +70,10 @@ class Command(BaseCommand):
         self._load_people(persons)
         if persons:
             demo_scenarios_load(progress=self.stdout.write)
+            demo_pilots_load(progress=self.stdout.write)
+            self.stdout.write("Outcomes pilots — who plays which role (same password):")
+            for pilot_code, role, organisation, username in demo_pilot_logins():
+                self.stdout.write(f"  {pilot_code:<10} {role:<13} {organisation:<22} {username}")
         if options["no_server"]:
             return
         port = options["port"]
