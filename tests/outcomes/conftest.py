@@ -19,3 +19,14 @@ def _english(request: pytest.FixtureRequest, settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers(request: pytest.FixtureRequest) -> None:
+    """A browser test drops the SQLite DELETE triggers for its teardown flush; every
+    outcomes test that uses the database gets them back (idempotent)."""
+    if {"db", "transactional_db"} & set(request.fixturenames):
+        from saphan.outcomes.ledger_db import sqlite_delete_triggers_restore
+
+        request.getfixturevalue("db")
+        sqlite_delete_triggers_restore()
