@@ -413,7 +413,7 @@ def scope_ledger(qs: QS, user: AnyUser | None) -> QS:
 def participant_identity_visible(user: AnyUser | None, participant: Model) -> bool:
     """Only staff of a provider party of the project who may also see the person in the
     registry see who a participant is; every other party sees the code only."""
-    if Action.VIEW_PEOPLE not in actions_of(user):
+    if user is None or Action.VIEW_PEOPLE not in actions_of(user):
         return False
     project_id = participant.project_id  # type: ignore[attr-defined]
     if not outcome_party_project_ids(user, "provider").filter(project_id=project_id).exists():
