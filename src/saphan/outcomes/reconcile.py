@@ -3,6 +3,7 @@ reconciliation of the ledger against claims and payment requests."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -282,3 +283,22 @@ def ledger_reconcile(*, project: Project) -> list[Mismatch]:
             )
         )
     return found
+
+
+def payer_figures_of(*, project: Project, own: set[str] | None = None) -> Any:
+    """The outcome payers' figures on the verified outcomes (accepted and paid claims):
+    cost per outcome and per participant, % of the maximum, remaining liability. With
+    ``own``, only those payers' lines (a payer sees its own)."""
+    from saphan.outcomes.contracts import contract_of, counted_results, current_version
+    from saphan.outcomes.engine import evaluate, payer_figures
+
+    version = current_version(project)
+    if version is None:
+        return None
+    contract = contract_of(version)
+    figures = payer_figures(contract, evaluate(contract, counted_results(project)))
+    if own is not None:
+        figures = dataclasses.replace(
+            figures, payers=tuple(p for p in figures.payers if p.payer in own)
+        )
+    return figures

@@ -44,6 +44,7 @@ from saphan.outcomes.claims import claim_evidence_add, claim_submit
 from saphan.outcomes.contracts import contract_of, current_version
 from saphan.outcomes.enrolment import participant_enrol
 from saphan.outcomes.models import Claim, Cohort, ContractVersion, Participant, Party, Project
+from saphan.outcomes.reconcile import payer_figures_of
 from saphan.outcomes.selectors import (
     participant_present,
     participants_list,
@@ -268,6 +269,10 @@ def project_detail(request: HttpRequest, uid: Any) -> HttpResponse:
             "by_role": by_role,
             "versions": versions,
             "current": current_version(project),
+            # Payers and the intermediary see what the outcomes cost so far.
+            "payer_figures": payer_figures_of(project=project, own=own)
+            if roles & {PartyRole.PAYER, PartyRole.INTERMEDIARY}
+            else None,
             **dashboard_charts(dash, project),
         },
     )

@@ -195,3 +195,22 @@ def test_charts_are_well_formed_svg(login: Any, users: Any, project: Any, verifi
     for chart in charts:
         root = ElementTree.fromstring(chart)  # noqa: S314 - our own page
         assert root.get("role") == "img" and root.get("style") is None
+
+
+def test_payer_figures_on_the_dashboard(project: Any, verified: Any, users: Any) -> None:
+    """Cost per outcome, per participant, share of the maximum and remaining liability,
+    for the payer and the intermediary (not for the provider)."""
+    from django.test import Client
+
+    from saphan.outcomes.reconcile import payer_figures_of
+    from tests.factories import TEST_PASSWORD
+
+    figures = payer_figures_of(project=project)
+    assert figures is not None and figures.total_paid > 0
+    for username, shown in (("pay", True), ("im", True), ("cm", False)):
+        client = Client()
+        assert client.login(username=username, password=TEST_PASSWORD)
+        html = client.get(f"/outcomes/{project.uid}/").content.decode()
+        assert ('id="payer-figures"' in html) is shown, username
+    assert figures.remaining_liability is not None
+    assert figures.total_paid + figures.remaining_liability == figures.maximum
