@@ -44,7 +44,13 @@ def ledger_flushable(transactional_db: None) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _restore_triggers() -> Iterator[None]:
+def _geography_and_triggers(transactional_db: None) -> Iterator[None]:
+    """Earlier live-server tests flush every table, migration data included: load the
+    geography again before the organisations are made, and put the ledger's triggers
+    back (they step aside only for the flush)."""
+    from saphan.geo.services import geography_load
+
+    geography_load()
     sqlite_delete_triggers_restore()
     yield
 
