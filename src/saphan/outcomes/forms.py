@@ -161,3 +161,116 @@ class DisbursementForm(_Form):
 
 class RepaymentForm(_Form):
     on = _date(_("Distribute payments received up to"))
+
+
+# -- setting a project up (views_setup.py) ---------------------------------------------
+
+
+class ProjectForm(_Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("2 to 40 letters, digits and hyphens; the contract uses the same code."),
+    )
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    description = _text(_("Description"))
+    target_population = _text(_("Target population"), rows=2)
+    participant_prefix = forms.CharField(
+        label=_("Participant code prefix"),
+        max_length=6,
+        required=False,
+        help_text=_("2 to 6 Latin capital letters, e.g. HHH. Empty: from the code."),
+    )
+    provinces = forms.MultipleChoiceField(
+        label=_("Provinces"), required=False, choices=(), widget=forms.SelectMultiple
+    )
+    eligible_groups = forms.MultipleChoiceField(
+        label=_("Eligible population groups"),
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = _date(_("Starts on"), required=False)
+    ends_on = _date(_("Ends on"), required=False)
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
+        from saphan.people.choices import PopulationGroup
+
+        super().__init__(*args, **kwargs)
+        self.fields["provinces"].choices = provinces  # type: ignore[attr-defined]
+        self.fields["eligible_groups"].choices = PopulationGroup.choices  # type: ignore[attr-defined]
+
+
+class PartyForm(_Form):
+    organisation = forms.ChoiceField(label=_("Organisation"), choices=())
+    role = forms.ChoiceField(label=_("Role"), choices=())
+    spec_code = forms.CharField(
+        label=_("Code in the contract"),
+        max_length=40,
+        required=False,
+        help_text=_("The payer's or investor's code in the contract, e.g. dsdw."),
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        from saphan.outcomes.choices import PartyRole
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = _BLANK + organisations  # type: ignore[attr-defined]
+        self.fields["role"].choices = _BLANK + list(PartyRole.choices)  # type: ignore[attr-defined]
+
+
+class ContractForm(_Form):
+    spec = forms.CharField(
+        label=_("Contract (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false"}),
+        help_text=_("Paste the contract, or upload it as a JSON file below."),
+    )
+    spec_file = forms.FileField(
+        label=_("Or a JSON file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    reason = _text(_("Reason for the amendment"), rows=2)
+    valid_from = _date(
+        _("Valid from"), required=False, help_text=_("Empty: the contract's start, or today.")
+    )
+
+    MAX_BYTES = 1_000_000
+
+    def clean(self) -> dict[str, Any]:
+        import json
+
+        data = super().clean() or {}
+        raw: Any = data.get("spec") or ""
+        upload = data.get("spec_file")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("spec_file", _("The file is larger than 1 MB."))
+                return data
+            try:
+                raw = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("spec_file", _("The file is not UTF-8 text."))
+                return data
+        if not str(raw).strip():
+            self.add_error("spec", _("Paste the contract or upload its JSON file."))
+            return data
+        try:
+            # Money written as a JSON number stays a float here: the engine refuses it
+            # with its path (amounts are strings such as "10000.00").
+            parsed = json.loads(raw)
+        except json.JSONDecodeError as error:
+            self.add_error(
+                "spec",
+                _("Not valid JSON: %(message)s (line %(line)s, column %(column)s).")
+                % {"message": error.msg, "line": error.lineno, "column": error.colno},
+            )
+            return data
+        if not isinstance(parsed, dict):
+            self.add_error("spec", _("The contract must be a JSON object."))
+            return data
+        data["spec_json"] = parsed
+        data["spec"] = raw
+        return data

@@ -40,3 +40,11 @@ urlpatterns = [
     path(P + "investor/", views_money.investor, name="investor"),
     path(P + "scenarios/", views_money.scenarios, name="scenarios"),
 ]
+
+# Setting a project up (the intermediary).
+from saphan.outcomes import views_setup  # noqa: E402
+
+urlpatterns += [
+    path("new/", views_setup.project_new, name="project_new"),
+    path(P + "contract/", views_setup.contract, name="contract"),
+]
