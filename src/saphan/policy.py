@@ -49,6 +49,8 @@ class Action(StrEnum):
     VERIFY_OUTCOME_CLAIMS = "verify_outcome_claims"  # evaluator staff
     APPROVE_OUTCOME_PAYMENTS = "approve_outcome_payments"  # outcome payer staff
     MANAGE_OUTCOME_PROJECTS = "manage_outcome_projects"  # intermediary: contracts, ledger
+    IMPORT_PEOPLE = "import_people"  # bulk import of survey files into the registry
+    REVIEW_DUPLICATES = "review_duplicates"  # merge or keep apart possible duplicates
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_USERS = "manage_users"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -69,6 +71,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.OVERRIDE_REFERRAL_CONSENT,
             _A.VIEW_OUTCOMES,
             _A.SUBMIT_OUTCOME_CLAIMS,
+            _A.IMPORT_PEOPLE,
+            _A.REVIEW_DUPLICATES,
         }
     ),
     Role.PROVINCIAL_COORDINATOR: frozenset(
@@ -83,6 +87,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.EXPORT_AGGREGATES,
             _A.VIEW_OUTCOMES,
             _A.SUBMIT_OUTCOME_CLAIMS,
+            _A.IMPORT_PEOPLE,
+            _A.REVIEW_DUPLICATES,
         }
     ),
     Role.AGENCY_OFFICER: frozenset(
@@ -278,11 +284,43 @@ def scope_persons(qs: QS, user: AnyUser | None) -> QS:
     """People in the provinces the user works in, for roles that read person records.
 
     Administrators, analysts and outcomes staff get nothing here: analysts see only
-    aggregates, outcomes parties see pseudonymous participants (their own context)."""
+    aggregates, outcomes parties see pseudonymous participants (their own context).
+    A record merged into another one is gone from every list; its merge (``linkage``)
+    keeps it for the history and for undo."""
     if Action.VIEW_PEOPLE not in actions_of(user):
         return qs.none()
+    qs = qs.filter(merged_into__isnull=True)
     codes = province_codes_of(user)
     return qs if codes is None else qs.filter(province_id__in=codes)
+
+
+def scope_import_jobs(qs: QS, user: AnyUser | None) -> QS:
+    """Import jobs of the user's own organisation (the rows they wrote are its records)."""
+    if Action.IMPORT_PEOPLE not in actions_of(user):
+        return qs.none()
+    return qs.filter(organisation_id=getattr(user, "organisation_id", None))
+
+
+def scope_duplicate_candidates(qs: QS, user: AnyUser | None) -> QS:
+    """Possible duplicates where the reviewer may see *both* people (same provinces as
+    ``scope_persons``): a pair must never reveal a person outside the user's scope."""
+    if not {Action.REVIEW_DUPLICATES, Action.VIEW_PEOPLE} <= actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    if codes is None:
+        return qs
+    return qs.filter(person_low__province_id__in=codes, person_high__province_id__in=codes)
+
+
+def scope_person_merges(qs: QS, user: AnyUser | None) -> QS:
+    """Merges whose surviving record lies in the user's provinces (undo needs the merged
+    record too, which was in scope when the merge was made)."""
+    if not {Action.REVIEW_DUPLICATES, Action.VIEW_PEOPLE} <= actions_of(user):
+        return qs.none()
+    codes = province_codes_of(user)
+    if codes is None:
+        return qs
+    return qs.filter(survivor__province_id__in=codes, merged__province_id__in=codes)
 
 
 def scope_households(qs: QS, user: AnyUser | None) -> QS:
@@ -431,6 +469,9 @@ _SCOPES = {
     "audit.accesslog": scope_access_log,
     "people.person": scope_persons,
     "people.household": scope_households,
+    "intake.importjob": scope_import_jobs,
+    "linkage.duplicatecandidate": scope_duplicate_candidates,
+    "linkage.personmerge": scope_person_merges,
     "watch.watchflag": scope_watch_flags,
     "watch.rulesetting": scope_watch_rule_settings,
     "cases.case": scope_cases,

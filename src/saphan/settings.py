@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "saphan.cases",
     "saphan.notifications",
     "saphan.outcomes",
+    "saphan.intake",
+    "saphan.linkage",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,15 @@ SAPHAN_PROJECT_PROVINCES = (
 )
 #: Audit-log retention is not enforced by the app; the log is append-only (see docs).
 SAPHAN_API_TOKEN_PREFIX = "sph"
+
+# --- bulk import (intake) ---
+#: Larger uploads are refused before they are read (set the web server's body limit to
+#: the same size, e.g. nginx client_max_body_size).
+SAPHAN_IMPORT_MAX_BYTES = int(os.environ.get("SAPHAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+#: Rows written per transaction; a killed import resumes after the last whole chunk.
+SAPHAN_IMPORT_CHUNK_ROWS = int(os.environ.get("SAPHAN_IMPORT_CHUNK_ROWS", 10_000))
+#: Search the registry for probable duplicates of the people an import created.
+SAPHAN_IMPORT_FIND_DUPLICATES = _env_bool("SAPHAN_IMPORT_FIND_DUPLICATES", True)
 
 LOGGING = {
     "version": 1,

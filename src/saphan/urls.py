@@ -48,6 +48,8 @@ urlpatterns = [
     path("cases/", include("saphan.cases.urls")),
     path("notifications/", include("saphan.notifications.urls")),
     path("outcomes/", include("saphan.outcomes.urls")),
+    path("imports/", include("saphan.intake.urls")),
+    path("duplicates/", include("saphan.linkage.urls")),
     path("manage/organisations/", include(orgs_patterns)),
     path("manage/users/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),

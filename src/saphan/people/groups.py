@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from saphan.people import choices as c
@@ -32,8 +33,28 @@ def aged_at_least(years: int, today: dt.date) -> Q:
     return Q(birth_year__isnull=False) & born_on_or_before(cutoff)
 
 
+def _insert_memberships(people: QuerySet[Any], group: str, today: dt.date) -> int:
+    """One ``INSERT … SELECT`` (no ids travel through Python: a bulk import adds tens of
+    thousands of memberships at once)."""
+    from django.db import connection
+
+    from saphan.people.models import PersonGroup
+
+    select, params = people.values(derived_person=F("pk")).query.sql_with_params()
+    table = connection.ops.quote_name(PersonGroup._meta.db_table)
+    sql = (
+        f'INSERT INTO {table} (person_id, "group", source, recorded_on, note) '  # noqa: S608
+        # "WHERE true": SQLite needs it to tell ON CONFLICT from a join's ON.
+        f"SELECT derived.derived_person, %s, %s, %s, '' FROM ({select}) derived WHERE true "
+        f"ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [group, c.GroupSource.DERIVED.value, today, *params])
+        return max(cursor.rowcount, 0)
+
+
 def groups_refresh_derived(
-    *, person_ids: Iterable[int] | None = None, today: dt.date | None = None
+    *, person_ids: Iterable[int] | QuerySet[Any] | None = None, today: dt.date | None = None
 ) -> dict[str, int]:
     """Add and remove derived memberships in a few set-based queries; returns counts."""
     from saphan.people.models import Disability, Person, PersonGroup
@@ -41,7 +62,10 @@ def groups_refresh_derived(
     today = today or timezone.localdate()
     people = Person.objects.all()
     if person_ids is not None:
-        people = people.filter(pk__in=list(person_ids))
+        if isinstance(person_ids, QuerySet):
+            people = people.filter(pk__in=person_ids.values("pk"))
+        else:
+            people = people.filter(pk__in=list(person_ids))
     rules = {
         c.PopulationGroup.OLDER_PERSON: aged_at_least(c.OLDER_PERSON_AGE, today),
         c.PopulationGroup.CHILD: Q(birth_year__isnull=False) & ~aged_at_least(c.ADULT_AGE, today),
@@ -50,16 +74,9 @@ def groups_refresh_derived(
     added = removed = 0
     for group, condition in rules.items():
         has = PersonGroup.objects.filter(person=OuterRef("pk"), group=group)
-        missing = people.filter(condition).exclude(Exists(has)).values_list("pk", flat=True)
-        created = PersonGroup.objects.bulk_create(
-            [
-                PersonGroup(person_id=pk, group=group, source=c.GroupSource.DERIVED)
-                for pk in missing.iterator(chunk_size=5000)
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        added += len(created)
+        missing = people.filter(condition).exclude(Exists(has))
+        created = _insert_memberships(missing, group, today)
+        added += created
         stale = PersonGroup.objects.filter(
             group=group,
             source=c.GroupSource.DERIVED,

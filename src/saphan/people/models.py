@@ -37,6 +37,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
         return policy.scope_persons(self, user)
 
+    def current(self) -> PersonQuerySet:
+        """Records not merged into another one (system processes: watch, rights, stats)."""
+        return self.filter(merged_into__isnull=True)
+
     def sensitive_allowed(self) -> PersonQuerySet:
         """People whose sensitive data may be used now (consent or legal basis)."""
         return self.exclude(sensitive_basis="")
@@ -161,6 +165,16 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Set when a reviewer merged this record into another (``linkage.merge``): the
+    #: record stays for the history and for undo, but leaves every list and count.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        editable=False,
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["name_search", "name_sort", "updated_at"])

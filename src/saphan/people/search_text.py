@@ -33,14 +33,21 @@ def search_text(*parts: str) -> str:
     that one trigram index matches both spelling typos and same-sound spellings."""
     words: list[str] = []
     for part in parts:
-        if not part or not part.strip():
-            continue
-        for word in thai_normalize(normalise_thai_name(part)).lower().split():
-            words.append(word)
-            code = _phonetic(word)
-            if code:
-                words.append(code)
+        if part and part.strip():
+            words.extend(_part_words(part))
     return " ".join(words)[:400]
+
+
+@lru_cache(maxsize=131_072)
+def _part_words(part: str) -> tuple[str, ...]:
+    # Cached: names repeat across a registry, and soundex is the slow step of a bulk import.
+    words: list[str] = []
+    for word in thai_normalize(normalise_thai_name(part)).lower().split():
+        words.append(word)
+        code = _phonetic(word)
+        if code:
+            words.append(code)
+    return tuple(words)
 
 
 def names_only(text: str) -> list[str]:

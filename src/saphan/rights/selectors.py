@@ -290,7 +290,7 @@ def system_gap_summary(
     (``saphan rights gaps``): aggregates, never names."""
     today = today or timezone.localdate()
     rules = _rule_for(rules_on(catalogue_on(today)), scheme_code or "")
-    people: PersonQuerySet = Person.objects.all()
+    people: PersonQuerySet = Person.objects.current()
     if province_code:
         if not Province.objects.filter(code=province_code).exists():
             raise Http404

@@ -163,11 +163,11 @@ def _evaluate_rule(
     *,
     summary: Summary,
     province_code: str | None,
-    person_ids: list[int] | None,
+    person_ids: list[int] | QuerySet[Any] | None,
     today: dt.date,
     now: dt.datetime,
 ) -> None:
-    people = Person.objects.all()
+    people = Person.objects.current()
     flags = WatchFlag.objects.filter(rule=rule, status__in=LIVE)
     if province_code:
         people = people.filter(province_id=province_code)
@@ -249,7 +249,7 @@ def _live_count(flags: QuerySet[WatchFlag]) -> int:
 def watch_evaluate(
     *,
     province_code: str | None = None,
-    person_ids: Iterable[int] | None = None,
+    person_ids: Iterable[int] | QuerySet[Any] | None = None,
     rule_codes: Iterable[str] | None = None,
     today: dt.date | None = None,
     with_households: bool = True,
@@ -259,8 +259,12 @@ def watch_evaluate(
     Each rule runs in its own transaction, so a long run holds no lock for long and a
     failure leaves the rules already evaluated consistent."""
     today = today or timezone.localdate()
-    ids: list[int] | None = None
-    if person_ids is not None:
+    ids: list[int] | QuerySet[Any] | None = None
+    if isinstance(person_ids, QuerySet):
+        # A subquery (e.g. the people a bulk import just created): no long id list
+        # travels to the database, and their households are not expanded.
+        ids = person_ids.values("pk")
+    elif person_ids is not None:
         ids = list(person_ids)
         if with_households and ids:
             ids = _household_of(ids)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ from saphan.watch.engine import Summary, watch_evaluate
 from saphan.watch.models import FlagStatus, RuleSetting, WatchFlag, WatchRule
 
 
-def watch_evaluate_people(*, person_ids: Iterable[int]) -> Summary:
+def watch_evaluate_people(*, person_ids: Iterable[int] | QuerySet[Any]) -> Summary:
     """After a change to people (register, edit, household): their flags, now.
 
     Called explicitly by the registry services, inside their transaction, so the flags

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from saphan.core.db.bulk import reserve_ids
 from saphan.demo.people.data import (
     BULK_REBUILD_MIN,
     CHUNK_SIZE,
@@ -146,34 +147,7 @@ def _quoted_columns(table: str) -> str:
     return ", ".join(qn(col) for col in COLUMNS_WITH_EXTRAS[table])
 
 
-def _reserve_ids(table: str, n: int) -> tuple[int, ...]:
-    """``n`` fresh primary keys of ``table`` that no other insert will take."""
-    if n <= 0:
-        return ()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
-            )
-            return tuple(row[0] for row in cursor.fetchall())
-        # SQLite (AUTOINCREMENT): move the table's sequence past the block.
-        with transaction.atomic():
-            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our table name
-            top = cursor.fetchone()[0] or 0
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            found = cursor.fetchone()
-            start = max(top, found[0] if found else 0) + 1
-            if found:
-                cursor.execute(
-                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start + n - 1, table]
-                )
-            else:
-                cursor.execute(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
-                    [table, start + n - 1],
-                )
-        return tuple(range(start, start + n))
+_reserve_ids = reserve_ids
 
 
 def _write_chunk(chunk: ChunkData) -> None:

@@ -1,0 +1,791 @@
+"""Reading an uploaded CSV or Excel file safely into a polars DataFrame of strings.
+
+Nothing is typed or inferred here: every cell stays text, so a national ID keeps its
+leading zero and ``0812345678`` stays a phone number. Mapping, validation and writing are
+the import pipeline's job; this module only answers "what table is in this file?", or
+refuses with an :class:`IntakeFileError` whose message the person who uploaded the file can
+act on (save as UTF-8, paste values only, remove macros…).
+
+Memory stays bounded by the size limit: the size is checked before anything is read, CSV
+encodings are detected and transcoded in chunks, and Excel parts are scanned as streams.
+
+Excel values (calamine through fastexcel):
+
+* Numbers come out as their shortest text (``1101700203451``, ``3.5``), never ``.0`` or an
+  exponent. A leading zero lost when someone typed an ID or phone number as a number in
+  Excel cannot be recovered here (``812345678``); the pipeline may restore it.
+* Cells Excel stores as dates come out as ISO ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when a
+  time is set). Excel stores a serial day number and the Buddhist-Era display is only a
+  number format, so these dates are always in the Common Era. A year above 2400 means
+  someone typed a Buddhist-Era year into a Gregorian Excel; that is left to the pipeline.
+  A serial typed into a cell formatted as a plain number (``45000``) stays a number.
+* Booleans come out as ``true``/``false``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import html
+import posixpath
+import re
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import fastexcel
+import polars as pl
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+#: An xlsx part may unpack to at most this many times the upload limit (zip-bomb guard).
+XLSX_EXPANSION = 10
+_CHUNK = 1 << 20
+_SAMPLE = 1 << 16
+_SMALL_PART = 16 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+_ROW = "__saphan_row__"
+
+# -- errors ------------------------------------------------------------------------------
+
+#: Everything a person may be told, by key (the msgids for the Thai catalogue).
+MESSAGES: dict[str, StrOrPromise] = {
+    "cannot_open": _("The uploaded file could not be opened."),
+    "too_large": _("The file is %(size)s; the largest file that can be imported is %(limit)s."),
+    "empty": _("The file is empty."),
+    "header_only": _("The file has a header row but no data rows."),
+    "no_columns": _(
+        "The first row has no column names. Put one name per column in the first row and "
+        "upload the file again."
+    ),
+    "not_text": _("This file is not a spreadsheet or a text file."),
+    "unsupported": _(
+        "“%(name)s” cannot be imported. Upload a CSV file or an Excel workbook (.xlsx)."
+    ),
+    "xls": _(
+        "Old Excel workbooks (.xls) cannot be read. Open the file in Excel and save it as an "
+        "Excel Workbook (.xlsx)."
+    ),
+    "password": _(
+        "The workbook is protected with a password. Remove the password in Excel, save the "
+        "file, and upload it again."
+    ),
+    "web_page": _(
+        "This file is a web page or an XML file saved with a spreadsheet name. Open it in "
+        "Excel and save it as an Excel Workbook (.xlsx)."
+    ),
+    "ods": _(
+        "OpenDocument spreadsheets (.ods) cannot be read. Save the file as an Excel Workbook "
+        "(.xlsx) or as CSV."
+    ),
+    "xlsb": _(
+        "Excel binary workbooks (.xlsb) cannot be read. Save the file as an Excel Workbook (.xlsx)."
+    ),
+    "encoding": _(
+        "The characters in the file could not be read. Save it as “CSV UTF-8” (or as CSV in "
+        "the Thai Windows-874 encoding) and upload it again."
+    ),
+    "encoding_line": _(
+        "The characters in the file could not be read (the first unreadable character is on "
+        "line %(line)s). Save it as “CSV UTF-8” (or as CSV in the Thai Windows-874 encoding) "
+        "and upload it again."
+    ),
+    "garbled": _(
+        "The Thai text in the file is garbled: it was saved in one encoding and opened in "
+        "another. Open the original file and save it as “CSV UTF-8”."
+    ),
+    "ragged": _(
+        "Line %(line)s has %(found)s values but the header has %(expected)s columns. Check "
+        "that line for an extra delimiter or a missing quotation mark."
+    ),
+    "csv": _(
+        "The file could not be read as CSV. Check it for missing quotation marks, or save it "
+        "again from Excel as “CSV UTF-8”."
+    ),
+    "csv_line": _(
+        "The file could not be read as CSV near line %(line)s. Check that line for a missing "
+        "quotation mark."
+    ),
+    "damaged": _(
+        "The workbook is damaged and could not be read. Open it in Excel, save it again, and "
+        "upload it."
+    ),
+    "unpacked_too_large": _(
+        "The workbook is larger than %(limit)s when unpacked, which is too large to import. "
+        "Split it into smaller files."
+    ),
+    "xlsx_macros": _(
+        "The workbook contains macros, which are not accepted. Save it as an Excel Workbook "
+        "(.xlsx) without macros, or as CSV, and upload it again."
+    ),
+    "xlsx_formulas": _(
+        "The sheet “%(sheet)s” contains formulas. Select all cells, copy them, use Paste "
+        "Special → Values only, save, and upload the file again."
+    ),
+    "no_sheet": _("The workbook has no sheet named “%(sheet)s”."),
+}
+
+
+def _render(message: StrOrPromise, params: dict[str, Any]) -> str:
+    return str(message) % params if params else str(message)
+
+
+# Rendered only when shown, so a message raised in a background job appears in the
+# language of whoever reads it; parameters may be lazy too (file sizes).
+_render_lazy = lazy(_render, str)
+_size_lazy = lazy(filesizeformat, str)
+
+
+class IntakeFileError(Exception):
+    """A file that cannot be imported; ``code`` for machines, ``message`` for people."""
+
+    def __init__(self, code: str, message: StrOrPromise, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        self._msgid = message
+        self.message = _render_lazy(message, params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Jobs pickle exceptions; the keyword parameters need rebuilding by hand.
+        return (_rebuild_error, (self.code, self._msgid, self.params))
+
+
+def _rebuild_error(code: str, message: StrOrPromise, params: dict[str, Any]) -> IntakeFileError:
+    return IntakeFileError(code, message, **params)
+
+
+def _fail(code: str, key: str | None = None, **params: Any) -> IntakeFileError:
+    """The error ``code`` with the message ``key`` (the code itself by default)."""
+    return IntakeFileError(code, MESSAGES[key or code], **params)
+
+
+def _encoding_error(line: int | None) -> IntakeFileError:
+    if line is None:
+        return _fail("encoding")
+    return _fail("encoding", "encoding_line", line=line)
+
+
+# -- result ------------------------------------------------------------------------------
+
+
+@dataclass
+class RawTable:
+    """One table read from a file; ``columns[i]`` was ``source_columns[i]`` in the file."""
+
+    frame: pl.DataFrame
+    columns: list[str]
+    source_columns: list[str]
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    #: For each frame row, its row number as a spreadsheet program shows it (the header is
+    #: usually row 1); empty rows were dropped, so validation messages need this.
+    row_numbers: pl.Series = field(default_factory=lambda: pl.Series(_ROW, [], pl.UInt32))
+
+
+def read_table(
+    path: Path | str,
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+    original_name: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
+    """Read ``path`` (CSV or xlsx, decided by content) into a :class:`RawTable`.
+
+    ``max_rows`` reads only the first rows (a preview); ``sheet`` picks an Excel sheet by
+    name instead of the default (a sheet named "survey" or "data", else the first visible).
+    """
+    path = Path(path)
+    if max_bytes is None:
+        max_bytes = getattr(settings, "SAPHAN_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise _fail("unreadable", "cannot_open") from None
+    # Before anything is read: a 2 GB upload is refused at once.
+    if size > max_bytes:
+        raise _fail("too_large", size=_size_lazy(size), limit=_size_lazy(max_bytes))
+    if size == 0:
+        raise _fail("empty")
+    if sniff_format(path, original_name) == "xlsx":
+        return _read_xlsx(path, max_bytes=max_bytes, max_rows=max_rows, sheet=sheet)
+    return _read_csv(path, max_rows=max_rows)
+
+
+def sniff_format(path: Path | str, original_name: str | None = None) -> str:
+    """``"xlsx"`` or ``"csv"`` from the file's first bytes; other formats are refused.
+
+    The extension only names the file in messages: Thai agency systems export web pages
+    and tab-separated text as ".xls", and renamed CSV files are common.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SAMPLE)
+    except OSError:
+        raise _fail("unreadable", "cannot_open") from None
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(path, original_name or path.name)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # An OLE2 container: either a pre-2007 workbook or an encrypted xlsx.
+        encrypted = "EncryptionInfo".encode("utf-16-le") in head
+        raise _fail("unsupported", "password" if encrypted else "xls")
+    binary = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+    if head.startswith(binary):
+        raise _fail("unsupported", name=original_name or path.name)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise _fail("unsupported", "web_page")
+    return "csv"
+
+
+def _sniff_zip(path: Path, name: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            mimetype = _read_part(zf, "mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        raise _fail("unreadable", "damaged") from None
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        if "xl/workbook.bin" in names:
+            raise _fail("unsupported", "xlsb")
+        return "xlsx"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise _fail("unsupported", "ods")
+    raise _fail("unsupported", name=name)
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, *, max_rows: int | None) -> RawTable:
+    encoding, bad_line = _detect_encoding(path)
+    with _utf8_source(path, encoding, bad_line) as src:
+        with src.open("rb") as f:
+            sample = f.read(_SAMPLE)
+        text = sample.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        _refuse_mojibake(text)
+        skip, delimiter = _sniff_layout(text, complete=len(sample) < _SAMPLE)
+        raw = _parse_csv(src, delimiter=delimiter, skip=skip, max_rows=max_rows)
+    return _finish(
+        raw,
+        first_row=skip + 1,
+        max_rows=max_rows,
+        file_format="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _detect_encoding(path: Path) -> tuple[str, int | None]:
+    """The encoding, and for cp874 the line of the first byte that is not UTF-8."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", None
+    # Excel's "Unicode text" is UTF-16 with a BOM, but other tools drop it: ASCII
+    # delimiters, digits and newlines then leave NUL bytes on one side only.
+    pairs = len(head) // 2 or 1
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > pairs // 10 and even == 0:
+        return "utf-16-le", None
+    if even > pairs // 10 and odd == 0:
+        return "utf-16-be", None
+    if b"\x00" in head:
+        raise _fail("unreadable", "not_text")
+    bad_line = _first_non_utf8_line(path)
+    bom = head.startswith(codecs.BOM_UTF8)
+    if bad_line is None:
+        return ("utf-8-sig" if bom else "utf-8"), None
+    if bom:
+        raise _encoding_error(bad_line)
+    return "cp874", bad_line
+
+
+def _first_non_utf8_line(path: Path) -> int | None:
+    """Validate strict UTF-8 chunk by chunk; a character split at a chunk edge carries over."""
+    line = 1
+    carry = b""
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            data = carry + chunk
+            try:
+                _text, consumed = codecs.utf_8_decode(data, "strict", not chunk)
+            except UnicodeDecodeError as e:
+                return line + data.count(b"\n", 0, e.start)
+            line += data.count(b"\n", 0, consumed)
+            carry = data[consumed:]
+            if not chunk:
+                return None
+
+
+@contextmanager
+def _utf8_source(path: Path, encoding: str, bad_line: int | None) -> Iterator[Path]:
+    """``path`` itself if it is UTF-8, else a UTF-8 copy written in chunks (polars reads UTF-8)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="saphan-intake-") as tmp:
+        out = Path(tmp) / "table.csv"
+        try:
+            with (
+                path.open(encoding=encoding, errors="strict", newline="") as src,
+                out.open("w", encoding="utf-8", newline="") as dst,
+            ):
+                shutil.copyfileobj(src, dst, _CHUNK)
+        except UnicodeDecodeError:
+            raise _encoding_error(bad_line) from None
+        yield out
+
+
+_THAI_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a") | frozenset(
+    chr(c) for c in range(0x0E47, 0x0E4F)
+)
+
+
+def _refuse_mojibake(text: str) -> None:
+    """Refuse text that decoded but is garbage: binary, or Thai read in the wrong encoding."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if controls > max(2, len(text) // 200):
+        raise _encoding_error(None)
+    # Thai UTF-8 read as Windows-1252 or Latin-1 and saved again: every Thai letter turns
+    # into "à¸…" or "à¹…". Real text in any language never has that pair.
+    garbled = text.count("à¸") + text.count("à¹")
+    # Latin-1 or UTF-8 bytes wrongly decoded as cp874 put Thai vowel and tone marks after
+    # characters that cannot carry them; real Thai puts them on a consonant or another mark.
+    thai = orphans = 0
+    previous = ""
+    for ch in text:
+        if "\u0e00" <= ch <= "\u0e7f":
+            thai += 1
+            if ch in _THAI_MARKS and not (
+                "\u0e01" <= previous <= "\u0e2e" or previous in _THAI_MARKS
+            ):
+                orphans += 1
+        previous = ch
+    if garbled >= 3 or (orphans >= 3 and orphans * 20 > thai):
+        raise _fail("encoding", "garbled")
+
+
+def _sniff_layout(text: str, *, complete: bool) -> tuple[int, str]:
+    """Lines to skip before the header (blank lines, Excel's ``sep=;``) and the delimiter."""
+    lines = text.split("\n")
+    if not complete:
+        lines = lines[:-1]
+    skip, delimiter = 0, ""
+    if lines and (m := re.fullmatch(r"sep=(.)\r?", lines[0])):
+        skip, delimiter = 1, m.group(1)
+    while skip < len(lines) and not lines[skip].strip(" \t\r,;|"):
+        skip += 1
+    if not delimiter:
+        delimiter = _sniff_delimiter("\n".join(lines[skip:]))
+    return skip, delimiter
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The candidate that splits the header and most sample records into equal widths."""
+    records: list[dict[str, int]] = []
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "\n":
+            records.append(counts)
+            counts = dict.fromkeys(_DELIMITERS, 0)
+            if len(records) > 50:
+                break
+        elif ch in counts:
+            counts[ch] += 1
+    else:
+        records.append(counts)  # the last line has no newline after it
+    if not records:
+        return ","
+    header, body = records[0], [r for r in records[1:] if any(r.values())]
+    scores = [
+        (sum(1 for r in body if r[d] == header[d]), header[d], -i, d)
+        for i, d in enumerate(_DELIMITERS)
+        if header[d]
+    ]
+    return max(scores)[3] if scores else ","
+
+
+def _parse_csv(src: Path, *, delimiter: str, skip: int, max_rows: int | None) -> pl.DataFrame:
+    # No header: the header row comes back as row 0 exactly as written, with blanks and
+    # duplicates that polars would otherwise rename.
+    options: dict[str, Any] = {
+        "has_header": False,
+        "separator": delimiter,
+        "quote_char": '"',
+        "infer_schema": False,
+        "encoding": "utf8",
+        "skip_lines": skip,
+        "n_rows": None if max_rows is None else max_rows + 1,
+        "raise_if_empty": False,
+    }
+    try:
+        return pl.read_csv(src, **options)
+    except pl.exceptions.PolarsError as e:
+        if "more fields" not in str(e):
+            raise _fail("unreadable", "csv") from None
+    ragged = _first_ragged_line(src, delimiter=delimiter, skip=skip)
+    if ragged is not None:
+        line, found, expected = ragged
+        if found is None:
+            raise _fail("unreadable", "csv_line", line=line)
+        raise _fail("ragged", line=line, found=found, expected=expected)
+    # Only empty values stick out past the header (rows ending in extra delimiters):
+    # cutting them off loses nothing.
+    try:
+        return pl.read_csv(src, truncate_ragged_lines=True, **options)
+    except pl.exceptions.PolarsError:
+        raise _fail("unreadable", "csv") from None
+
+
+def _first_ragged_line(
+    src: Path, *, delimiter: str, skip: int
+) -> tuple[int, int | None, int] | None:
+    """The first record with non-empty values past the header's width, as (line, found,
+    expected); only run after polars refused the file."""
+    with src.open(encoding="utf-8-sig", newline="") as f:
+        for _line in range(skip):
+            f.readline()
+        reader = csv.reader(f, delimiter=delimiter, quotechar='"')
+        start = skip + 1
+        try:
+            header = next(reader, None)
+            if header is None:
+                return None
+            width = len(header)
+            start = skip + reader.line_num + 1
+            for row in reader:
+                if len(row) > width and any(v.strip() for v in row[width:]):
+                    return start, len(row), width
+                start = skip + reader.line_num + 1
+        except csv.Error:
+            return start, None, 0
+    return None
+
+
+# -- Excel -------------------------------------------------------------------------------
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+# Cell formulas live in <sheetData>; <xm:f> after it belongs to data-validation lists.
+# Patterns starting with a literal are searched several times faster than "<" + _NS.
+_FORMULA = re.compile(rb"<f[\s/>]")
+_PREFIXED = re.compile(rb":f[\s/>]|:sheetData>")
+_OPENING = re.compile(rb"<[A-Za-z_][\w.-]*")
+_CLOSING = re.compile(rb"</[A-Za-z_][\w.-]*")
+# The first cell holding a value: calamine starts the table there, so its row number is
+# the header's row number in Excel.
+_FIRST_CELL = re.compile(
+    rb"<" + _NS + rb'c\s[^>]*?\br="[A-Z]{1,3}(\d+)"[^>]*(?<!/)>\s*<' + _NS + rb"(?:v|is)[\s>]"
+)
+_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
+_ISO_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    part: str
+    visible: bool
+
+
+def _read_xlsx(path: Path, *, max_bytes: int, max_rows: int | None, sheet: str | None) -> RawTable:
+    budget = max_bytes * XLSX_EXPANSION
+    try:
+        with zipfile.ZipFile(path) as zf:
+            chosen, first_row = _check_workbook(zf, budget=budget, wanted=sheet)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise _fail("unreadable", "damaged") from None
+    try:
+        reader = fastexcel.read_excel(path)
+        raw = reader.load_sheet(
+            chosen,
+            header_row=None,
+            n_rows=None if max_rows is None else max_rows + 1,
+            dtypes="string",
+        ).to_polars()
+    except fastexcel.FastExcelError:
+        raise _fail("unreadable", "damaged") from None
+    if raw.width:
+        raw = raw.with_columns(pl.all().cast(pl.String).str.replace(_ISO_MIDNIGHT, "${1}"))
+    return _finish(raw, first_row=first_row, max_rows=max_rows, file_format="xlsx", sheet=chosen)
+
+
+def _check_workbook(zf: zipfile.ZipFile, *, budget: int, wanted: str | None) -> tuple[str, int]:
+    """Refuse macros, formulas and zip bombs; return the sheet to read and its first row."""
+    names = zf.namelist()
+    if any(n.lower().endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names):
+        raise _fail("xlsx_macros")
+    if b"macroenabled" in _read_part(zf, "[Content_Types].xml").lower():
+        raise _fail("xlsx_macros")
+    if sum(info.file_size for info in zf.infolist()) > budget:
+        raise _fail("too_large", "unpacked_too_large", limit=_size_lazy(budget))
+    sheets = _workbook_sheets(zf)
+    by_part = {s.part: s.name for s in sheets}
+    first_rows: dict[str, int] = {}
+    for part in names:
+        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+            formula, first = _scan_worksheet(zf, part)
+            if formula:
+                sheet_name = by_part.get(part, posixpath.basename(part))
+                raise _fail("xlsx_formulas", sheet=sheet_name)
+            if first:
+                first_rows[part] = first
+        elif part.endswith((".xml", ".rels")):
+            # Read through so a part whose declared size lies fails its CRC here, before
+            # calamine unpacks it.
+            with zf.open(part) as f:
+                while f.read(_CHUNK):
+                    pass
+    chosen = _choose_sheet(sheets, wanted, filled=set(first_rows))
+    return chosen.name, first_rows.get(chosen.part, 1)
+
+
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise _fail("unreadable", "damaged") from None
+    if info.file_size > _SMALL_PART:
+        raise _fail("unreadable", "damaged")
+    return zf.read(info)
+
+
+def _workbook_sheets(zf: zipfile.ZipFile) -> list[_Sheet]:
+    # Attributes read with regular expressions: no XML parser (and its entity expansion)
+    # meets untrusted input, and these two parts are flat lists.
+    targets: dict[bytes, str] = {}
+    rels = _read_part(zf, "xl/_rels/workbook.xml.rels")
+    for m in re.finditer(rb"<" + _NS + rb"Relationship\b([^>]*)>", rels):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+        part = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+        targets[attrs.get(b"Id", b"")] = posixpath.normpath(part)
+    sheets = []
+    for m in re.finditer(rb"<" + _NS + rb"sheet\b([^>]*)>", _read_part(zf, "xl/workbook.xml")):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        rid = next((v for k, v in attrs.items() if k == b"id" or k.endswith(b":id")), b"")
+        sheets.append(
+            _Sheet(
+                name=html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace")),
+                part=targets.get(rid, ""),
+                visible=attrs.get(b"state", b"visible") == b"visible",
+            )
+        )
+    return sheets
+
+
+def _choose_sheet(sheets: list[_Sheet], wanted: str | None, filled: set[str]) -> _Sheet:
+    """The sheet asked for, else one named "survey" or "data", else the first visible
+    sheet with data (a blank first sheet is skipped)."""
+    if wanted is not None:
+        for s in sheets:
+            if s.name == wanted:
+                return s
+        raise _fail("no_sheet", sheet=wanted)
+    usable = [s for s in sheets if s.visible and s.part.startswith("xl/worksheets/")]
+    for preferred in ("survey", "data"):
+        for s in usable:
+            if s.name.strip().casefold() == preferred:
+                return s
+    if not usable:
+        raise _fail("empty")
+    return next((s for s in usable if s.part in filled), usable[0])
+
+
+def _scan_worksheet(zf: zipfile.ZipFile, part: str) -> tuple[bool, int | None]:
+    """(has a cell formula, row of the first cell with a value), streaming the part."""
+    first: int | None = None
+    tail = b""
+    with zf.open(part) as f:
+        while chunk := f.read(_CHUNK):
+            buf = tail + chunk
+            end = _sheet_data_end(buf)
+            if end >= 0:
+                buf = buf[:end]
+            if _FORMULA.search(buf) or _prefixed_tag(buf, b":f") >= 0:
+                return True, first
+            if first is None and (m := _FIRST_CELL.search(buf)):
+                first = int(m.group(1))
+            if end >= 0:
+                while f.read(_CHUNK):
+                    pass  # to the end, for the CRC check
+                break
+            # An element split across chunks is found whole on the next pass.
+            tail = buf[-1024:]
+    return False, first
+
+
+def _prefixed_tag(buf: bytes, suffix: bytes, start: re.Pattern[bytes] = _OPENING) -> int:
+    """Where a namespace-prefixed tag (``<x:f``, or ``</x:sheetData>`` with ``start`` =
+    ``_CLOSING``) starts, or -1.
+
+    Such tags are rare (the OpenXML SDK writes them), so each hit of the fast search is
+    checked by looking back for the ``<``; text such as "Note:f" is not a tag.
+    """
+    for m in _PREFIXED.finditer(buf):
+        if not buf.startswith(suffix, m.start()):
+            continue
+        lt = buf.rfind(b"<", max(0, m.start() - 64), m.start())
+        if lt >= 0 and start.fullmatch(buf, lt, m.start()):
+            return lt
+    return -1
+
+
+def _sheet_data_end(buf: bytes) -> int:
+    end = buf.find(b"</sheetData>")
+    return end if end >= 0 else _prefixed_tag(buf, b":sheetData>", _CLOSING)
+
+
+# -- headers and the finished table -------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+_KOBO_MARKERS = frozenset(
+    {"_id", "_uuid", "_submission_time", "_index", "meta/instanceID", "_validation_status"}
+)
+#: Where a submission's own identifier may be found, best first; it becomes ``source_id``.
+_SOURCE_ID = ("_uuid", "meta/instanceID", "meta:instanceID", "meta-instanceID", "instanceID")
+_KOBO_META = frozenset(
+    {
+        "start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
+        "phonenumber", "audit", "instanceID", "instanceName", "__version__",
+    }
+)  # fmt: skip
+_CENTRAL_META = frozenset(
+    {
+        "KEY", "SubmissionDate", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+        "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion",
+    }
+)  # fmt: skip
+_NAME_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+def normalise_header(text: str) -> str:
+    """Without BOM or zero-width characters, NFC, single spaces, stripped."""
+    return " ".join(unicodedata.normalize("NFC", text.translate(_INVISIBLE)).split())
+
+
+def _kobo_columns(pairs: list[tuple[int, str]]) -> tuple[bool, list[tuple[int, str]]]:
+    """For a KoBo or ODK export: question names without group paths, ``source_id`` from the
+    submission UUID, and no metadata columns. ``pairs`` are (raw column index, header)."""
+    names = {n for _i, n in pairs}
+    central = "KEY" in names and bool(names & {"SubmissionDate", "meta-instanceID"})
+    # "start" and "end" alone are ordinary column names; together they are ODK metadata.
+    if not (central or names & _KOBO_MARKERS or {"start", "end"} <= names):
+        return False, pairs
+    split = re.compile("[/:-]" if central else "[/:]")
+    source = next((k for k in _SOURCE_ID if k in names), None)
+    out = []
+    for i, name in pairs:
+        if name == source:
+            out.append((i, "source_id"))
+            continue
+        if (
+            name.startswith("_")
+            or name in _KOBO_META
+            or name.startswith(("meta/", "meta:", "formhub/"))
+            or (central and (name in _CENTRAL_META or name.startswith("meta-")))
+        ):
+            continue
+        parts = split.split(name)
+        # Only XML names are paths: labels such as "วัน/เดือน/ปีเกิด" keep their slashes.
+        if len(parts) > 1 and all(_NAME_PART.fullmatch(p) for p in parts):
+            if name[: -len(parts[-1]) - 1] in names:
+                continue  # "groups/women": one option of a select_multiple, split out
+            name = parts[-1]
+        out.append((i, name))
+    return True, out
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in seen:
+            candidate, n = f"{name} ({n})", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _clean(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace("", None)
+
+
+def _finish(
+    raw: pl.DataFrame,
+    *,
+    first_row: int,
+    max_rows: int | None,
+    file_format: str,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
+    """Row 0 of ``raw`` is the header row, at ``first_row`` in the file."""
+    if raw.height == 0 or raw.width == 0:
+        raise _fail("empty")
+    raw_names = raw.columns
+    source = ["" if v is None else str(v) for v in raw.row(0)]
+    headers = [normalise_header(s) for s in source]
+    if not any(headers):
+        raise _fail("no_columns")
+    # Unnamed columns after the last name (trailing delimiters, Excel's padding) go; an
+    # unnamed column between named ones stays, to be mapped by hand. This never depends on
+    # the data, so a preview and the full read give the same columns.
+    last = max(i for i, name in enumerate(headers) if name)
+    pairs = [(i, name or f"column_{i + 1}") for i, name in enumerate(headers[: last + 1])]
+    kobo, pairs = _kobo_columns(pairs)
+    if not pairs:
+        raise _fail("no_columns")
+    columns = _unique([name for _i, name in pairs])
+    selected = []
+    for (i, _name), column in zip(pairs, columns, strict=True):
+        expr = _clean(raw_names[i])
+        if column == "source_id" and kobo:
+            expr = expr.str.strip_prefix("uuid:")  # meta/instanceID is "uuid:…", _uuid is not
+        selected.append(expr.alias(column))
+    # Lazy, so polars cleans only the columns kept and without intermediate copies.
+    body = raw.lazy().slice(1).with_row_index(_ROW, offset=first_row + 1)
+    frame = body.select([*selected, pl.col(_ROW)]).collect()
+    keep = frame.select(pl.any_horizontal(pl.exclude(_ROW).is_not_null())).to_series()
+    if not keep.all():
+        frame = frame.filter(keep)  # filtering copies every column: only when needed
+    # A preview of a file whose first rows are blank is empty, not an error.
+    if frame.height == 0 and (max_rows is None or raw.height <= max_rows):
+        raise _fail("empty", "header_only")
+    return RawTable(
+        frame=frame.drop(_ROW),
+        columns=columns,
+        source_columns=[source[i] for i, _name in pairs],
+        file_format=f"kobo_{file_format}" if kobo else file_format,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        row_numbers=frame.get_column(_ROW),
+    )
