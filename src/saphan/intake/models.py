@@ -7,9 +7,8 @@ already recorded is "unchanged" the next time, whichever job brings it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models

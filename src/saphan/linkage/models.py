@@ -6,9 +6,8 @@ pair, so later dedup runs and imports never raise it again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
