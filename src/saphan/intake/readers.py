@@ -9,52 +9,43 @@ act on (save as UTF-8, paste values only, remove macros…).
 Memory stays bounded by the size limit: the size is checked before anything is read, CSV
 encodings are detected and transcoded in chunks, and Excel parts are scanned as streams.
 
-Excel values (calamine through fastexcel):
-
-* Numbers come out as their shortest text (``1101700203451``, ``3.5``), never ``.0`` or an
-  exponent. A leading zero lost when someone typed an ID or phone number as a number in
-  Excel cannot be recovered here (``812345678``); the pipeline may restore it.
-* Cells Excel stores as dates come out as ISO ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when a
-  time is set). Excel stores a serial day number and the Buddhist-Era display is only a
-  number format, so these dates are always in the Common Era. A year above 2400 means
-  someone typed a Buddhist-Era year into a Gregorian Excel; that is left to the pipeline.
-  A serial typed into a cell formatted as a plain number (``45000``) stays a number.
-* Booleans come out as ``true``/``false``.
+CSV is read here; Excel workbooks in :mod:`saphan.intake.xlsx` (which also says how Excel
+values come out as text). Both end in :func:`_finish`, which turns the header row into
+column names.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import html
-import posixpath
 import re
 import shutil
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import fastexcel
 import polars as pl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from saphan.intake import xlsx
+
+# Re-exported: XLSX_EXPANSION was defined here, and tests import _scan_worksheet from here.
+from saphan.intake.xlsx import XLSX_EXPANSION as XLSX_EXPANSION
+from saphan.intake.xlsx import _scan_worksheet as _scan_worksheet
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-#: An xlsx part may unpack to at most this many times the upload limit (zip-bomb guard).
-XLSX_EXPANSION = 10
 _CHUNK = 1 << 20
 _SAMPLE = 1 << 16
-_SMALL_PART = 16 << 20
 _DELIMITERS = (",", ";", "\t", "|")
 _ROW = "__saphan_row__"
 
@@ -175,6 +166,11 @@ def _fail(code: str, key: str | None = None, **params: Any) -> IntakeFileError:
     return IntakeFileError(code, MESSAGES[key or code], **params)
 
 
+def _refused(refusal: xlsx.Refusal) -> IntakeFileError:
+    """The error for a workbook :mod:`saphan.intake.xlsx` refused."""
+    return _fail(refusal.code, refusal.key, **refusal.params)
+
+
 def _encoding_error(line: int | None) -> IntakeFileError:
     if line is None:
         return _fail("encoding")
@@ -243,7 +239,10 @@ def sniff_format(path: Path | str, original_name: str | None = None) -> str:
     except OSError:
         raise _fail("unreadable", "cannot_open") from None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(path, original_name or path.name)
+        try:
+            return xlsx.zip_format(path, original_name or path.name)
+        except xlsx.Refusal as refusal:
+            raise _refused(refusal) from None
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # An OLE2 container: either a pre-2007 workbook or an encrypted xlsx.
         encrypted = "EncryptionInfo".encode("utf-16-le") in head
@@ -257,20 +256,18 @@ def sniff_format(path: Path | str, original_name: str | None = None) -> str:
     return "csv"
 
 
-def _sniff_zip(path: Path, name: str) -> str:
+def _read_xlsx(path: Path, *, max_bytes: int, max_rows: int | None, sheet: str | None) -> RawTable:
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            mimetype = _read_part(zf, "mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError):
-        raise _fail("unreadable", "damaged") from None
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        if "xl/workbook.bin" in names:
-            raise _fail("unsupported", "xlsb")
-        return "xlsx"
-    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        raise _fail("unsupported", "ods")
-    raise _fail("unsupported", name=name)
+        book = xlsx.read_sheet(path, max_bytes=max_bytes, max_rows=max_rows, sheet=sheet)
+    except xlsx.Refusal as refusal:
+        raise _refused(refusal) from None
+    return _finish(
+        book.frame,
+        first_row=book.first_row,
+        max_rows=max_rows,
+        file_format="xlsx",
+        sheet=book.name,
+    )
 
 
 # -- CSV ---------------------------------------------------------------------------------
@@ -486,179 +483,6 @@ def _first_ragged_line(
         except csv.Error:
             return start, None, 0
     return None
-
-
-# -- Excel -------------------------------------------------------------------------------
-
-_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
-# Cell formulas live in <sheetData>; <xm:f> after it belongs to data-validation lists.
-# Patterns starting with a literal are searched several times faster than "<" + _NS.
-_FORMULA = re.compile(rb"<f[\s/>]")
-_PREFIXED = re.compile(rb":f[\s/>]|:sheetData>")
-_OPENING = re.compile(rb"<[A-Za-z_][\w.-]*")
-_CLOSING = re.compile(rb"</[A-Za-z_][\w.-]*")
-# The first cell holding a value: calamine starts the table there, so its row number is
-# the header's row number in Excel.
-_FIRST_CELL = re.compile(
-    rb"<" + _NS + rb'c\s[^>]*?\br="[A-Z]{1,3}(\d+)"[^>]*(?<!/)>\s*<' + _NS + rb"(?:v|is)[\s>]"
-)
-_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
-_ISO_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    name: str
-    part: str
-    visible: bool
-
-
-def _read_xlsx(path: Path, *, max_bytes: int, max_rows: int | None, sheet: str | None) -> RawTable:
-    budget = max_bytes * XLSX_EXPANSION
-    try:
-        with zipfile.ZipFile(path) as zf:
-            chosen, first_row = _check_workbook(zf, budget=budget, wanted=sheet)
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise _fail("unreadable", "damaged") from None
-    try:
-        reader = fastexcel.read_excel(path)
-        raw = reader.load_sheet(
-            chosen,
-            header_row=None,
-            n_rows=None if max_rows is None else max_rows + 1,
-            dtypes="string",
-        ).to_polars()
-    except fastexcel.FastExcelError:
-        raise _fail("unreadable", "damaged") from None
-    if raw.width:
-        raw = raw.with_columns(pl.all().cast(pl.String).str.replace(_ISO_MIDNIGHT, "${1}"))
-    return _finish(raw, first_row=first_row, max_rows=max_rows, file_format="xlsx", sheet=chosen)
-
-
-def _check_workbook(zf: zipfile.ZipFile, *, budget: int, wanted: str | None) -> tuple[str, int]:
-    """Refuse macros, formulas and zip bombs; return the sheet to read and its first row."""
-    names = zf.namelist()
-    if any(n.lower().endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names):
-        raise _fail("xlsx_macros")
-    if b"macroenabled" in _read_part(zf, "[Content_Types].xml").lower():
-        raise _fail("xlsx_macros")
-    if sum(info.file_size for info in zf.infolist()) > budget:
-        raise _fail("too_large", "unpacked_too_large", limit=_size_lazy(budget))
-    sheets = _workbook_sheets(zf)
-    by_part = {s.part: s.name for s in sheets}
-    first_rows: dict[str, int] = {}
-    for part in names:
-        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-            formula, first = _scan_worksheet(zf, part)
-            if formula:
-                sheet_name = by_part.get(part, posixpath.basename(part))
-                raise _fail("xlsx_formulas", sheet=sheet_name)
-            if first:
-                first_rows[part] = first
-        elif part.endswith((".xml", ".rels")):
-            # Read through so a part whose declared size lies fails its CRC here, before
-            # calamine unpacks it.
-            with zf.open(part) as f:
-                while f.read(_CHUNK):
-                    pass
-    chosen = _choose_sheet(sheets, wanted, filled=set(first_rows))
-    return chosen.name, first_rows.get(chosen.part, 1)
-
-
-def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise _fail("unreadable", "damaged") from None
-    if info.file_size > _SMALL_PART:
-        raise _fail("unreadable", "damaged")
-    return zf.read(info)
-
-
-def _workbook_sheets(zf: zipfile.ZipFile) -> list[_Sheet]:
-    # Attributes read with regular expressions: no XML parser (and its entity expansion)
-    # meets untrusted input, and these two parts are flat lists.
-    targets: dict[bytes, str] = {}
-    rels = _read_part(zf, "xl/_rels/workbook.xml.rels")
-    for m in re.finditer(rb"<" + _NS + rb"Relationship\b([^>]*)>", rels):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
-        part = target[1:] if target.startswith("/") else posixpath.join("xl", target)
-        targets[attrs.get(b"Id", b"")] = posixpath.normpath(part)
-    sheets = []
-    for m in re.finditer(rb"<" + _NS + rb"sheet\b([^>]*)>", _read_part(zf, "xl/workbook.xml")):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        rid = next((v for k, v in attrs.items() if k == b"id" or k.endswith(b":id")), b"")
-        sheets.append(
-            _Sheet(
-                name=html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace")),
-                part=targets.get(rid, ""),
-                visible=attrs.get(b"state", b"visible") == b"visible",
-            )
-        )
-    return sheets
-
-
-def _choose_sheet(sheets: list[_Sheet], wanted: str | None, filled: set[str]) -> _Sheet:
-    """The sheet asked for, else one named "survey" or "data", else the first visible
-    sheet with data (a blank first sheet is skipped)."""
-    if wanted is not None:
-        for s in sheets:
-            if s.name == wanted:
-                return s
-        raise _fail("no_sheet", sheet=wanted)
-    usable = [s for s in sheets if s.visible and s.part.startswith("xl/worksheets/")]
-    for preferred in ("survey", "data"):
-        for s in usable:
-            if s.name.strip().casefold() == preferred:
-                return s
-    if not usable:
-        raise _fail("empty")
-    return next((s for s in usable if s.part in filled), usable[0])
-
-
-def _scan_worksheet(zf: zipfile.ZipFile, part: str) -> tuple[bool, int | None]:
-    """(has a cell formula, row of the first cell with a value), streaming the part."""
-    first: int | None = None
-    tail = b""
-    with zf.open(part) as f:
-        while chunk := f.read(_CHUNK):
-            buf = tail + chunk
-            end = _sheet_data_end(buf)
-            if end >= 0:
-                buf = buf[:end]
-            if _FORMULA.search(buf) or _prefixed_tag(buf, b":f") >= 0:
-                return True, first
-            if first is None and (m := _FIRST_CELL.search(buf)):
-                first = int(m.group(1))
-            if end >= 0:
-                while f.read(_CHUNK):
-                    pass  # to the end, for the CRC check
-                break
-            # An element split across chunks is found whole on the next pass.
-            tail = buf[-1024:]
-    return False, first
-
-
-def _prefixed_tag(buf: bytes, suffix: bytes, start: re.Pattern[bytes] = _OPENING) -> int:
-    """Where a namespace-prefixed tag (``<x:f``, or ``</x:sheetData>`` with ``start`` =
-    ``_CLOSING``) starts, or -1.
-
-    Such tags are rare (the OpenXML SDK writes them), so each hit of the fast search is
-    checked by looking back for the ``<``; text such as "Note:f" is not a tag.
-    """
-    for m in _PREFIXED.finditer(buf):
-        if not buf.startswith(suffix, m.start()):
-            continue
-        lt = buf.rfind(b"<", max(0, m.start() - 64), m.start())
-        if lt >= 0 and start.fullmatch(buf, lt, m.start()):
-            return lt
-    return -1
-
-
-def _sheet_data_end(buf: bytes) -> int:
-    end = buf.find(b"</sheetData>")
-    return end if end >= 0 else _prefixed_tag(buf, b":sheetData>", _CLOSING)
 
 
 # -- headers and the finished table -------------------------------------------------------

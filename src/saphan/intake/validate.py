@@ -227,6 +227,11 @@ CHECKS: dict[str, Callable[[str], _Cell]] = {
     "guardian_name": _text("guardian_name"),
 }
 PLACE_FIELDS = ("province", "district", "subdistrict")
+PLACE_PARTS = {
+    "province": _("province"),
+    "district": _("district"),
+    "subdistrict": _("subdistrict"),
+}
 DTYPES: dict[str, Any] = {
     "no_fixed_address": pl.Boolean,
     "chronic_illness": pl.Boolean,
@@ -315,7 +320,7 @@ def _places(frame: pl.DataFrame, out: _Collector, gazetteer: vocab.Gazetteer) ->
                 _Cell(
                     code="place",
                     message=_("No %(part)s of this name or code was found: “%(value)s”."),
-                    params={"part": found.error, "value": typed[found.error] or ""},
+                    params={"part": PLACE_PARTS[found.error], "value": typed[found.error] or ""},
                 ),
             )
             codes.append((province, district, subdistrict, None, None, None))

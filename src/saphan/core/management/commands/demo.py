@@ -6,6 +6,9 @@ PostgreSQL with ``COPY``; see :mod:`saphan.demo.people`).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from saphan.demo.duplicates import demo_duplicates_load
 from saphan.demo.people import demo_people_load
 from saphan.demo.pilots import demo_pilot_logins, demo_pilots_load
 from saphan.demo.scenarios import demo_scenarios_load
@@ -70,6 +74,7 @@ class Command(BaseCommand):
         self._load_people(persons)
         if persons:
             demo_scenarios_load(progress=self.stdout.write)
+            demo_duplicates_load(progress=self.stdout.write)
             demo_pilots_load(progress=self.stdout.write)
             self.stdout.write("Outcomes pilots — who plays which role (same password):")
             for pilot_code, role, organisation, username in demo_pilot_logins():
@@ -77,8 +82,17 @@ class Command(BaseCommand):
         if options["no_server"]:
             return
         port = options["port"]
+        # Imports and other background work need a worker beside the web server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "saphan.cli", "db_worker"], env=os.environ.copy()
+        )
+        self.stdout.write("Background worker started (imports, duplicate search).")
         self.stdout.write(f"\nServing on http://127.0.0.1:{port}/  (Ctrl+C to stop)")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def _load_people(self, persons: int) -> None:
         loaded = demo_people_load(persons, progress=self.stdout.write)
