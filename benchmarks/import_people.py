@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> None:
             f"written in {time.perf_counter() - started:.1f} s"
         )
 
+        from saphan.intake import timing
+
+        timing.timings_reset()
         settings.SAPHAN_IMPORT_CHUNK_ROWS = args.chunk
         settings.SAPHAN_IMPORT_FIND_DUPLICATES = args.with_dedup
         settings.SAPHAN_IMPORT_MAX_BYTES = max(size + 1, settings.SAPHAN_IMPORT_MAX_BYTES)
@@ -174,6 +177,9 @@ def main(argv: list[str] | None = None) -> None:
             f"  {seconds:.1f} s end to end: {rate:,.0f} rows/s; people in the registry {people:,}"
         )
         print(f"  peak memory (this process): {_peak_mib():,.0f} MiB")
+        print("  where the time went:")
+        for phase, spent in sorted(timing.SECONDS.items(), key=lambda item: -item[1]):
+            print(f"    {phase:<48} {spent:7.1f} s")
 
         raw = _raw_copy(connection, csv_path)
         raw_rate = args.rows / raw

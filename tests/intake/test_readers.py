@@ -17,6 +17,13 @@ from django.utils import translation
 
 from saphan.intake.readers import IntakeFileError, read_table, sniff_format
 
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    # The assertions read the English messages; Thai is the default language.
+    with translation.override("en"):
+        yield
+
 THAI_ROWS = [
     ["given_name", "family_name", "national_id", "phone"],
     ["สมชาย", "ใจดี", "0101700203451", "0812345678"],

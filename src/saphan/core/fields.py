@@ -131,3 +131,10 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("default", "")
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        # db_index defaults to True here, so False must be written out (CharField omits it).
+        name, path, args, kwargs = super().deconstruct()
+        if not getattr(self, "db_index", True):
+            kwargs["db_index"] = False
+        return name, path, args, kwargs

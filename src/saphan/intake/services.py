@@ -25,18 +25,28 @@ from django.utils.translation import gettext_lazy as _
 from saphan import policy
 from saphan.audit.services import access_log_record
 from saphan.core.errors import field_error
+from saphan.intake import timing
 from saphan.intake.fields import mapping_check, mapping_guess
 from saphan.intake.models import ImportedRecord, ImportIssue, ImportJob, JobStatus, RowOutcome
 from saphan.intake.readers import IntakeFileError, read_table
+from saphan.intake.timing import timed
 from saphan.intake.validate import FINGERPRINT, ROW, CheckResult, Issue, rows_check
 from saphan.intake.writer import chunk_write
 from saphan.orgs.models import Organisation
+from saphan.people.models import Person
 
 PREVIEW_ROWS = 8
 
 
 def _max_bytes() -> int:
     return int(getattr(settings, "SAPHAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def _watch_per_chunk_max() -> int:
+    """Imports up to this many rows evaluate the watch rules with every chunk, so flags
+    appear as rows arrive; larger ones evaluate each province once at the end, which is
+    the same set-based work done once instead of once per chunk."""
+    return int(getattr(settings, "SAPHAN_IMPORT_WATCH_PER_CHUNK_MAX", 50_000))
 
 
 def _chunk_rows() -> int:
@@ -159,7 +169,11 @@ def _enqueue(job: ImportJob, status: str, *, dry_run: bool) -> ImportJob:
         job.status = status
         job.dry_run = dry_run
         job.message = ""
-        job.save(update_fields=["status", "dry_run", "message"])
+        if status in (JobStatus.CHECKING, JobStatus.QUEUED):
+            # A fresh run: the progress of an earlier check does not carry over (a resumed
+            # import keeps rows_done, which is where it starts again).
+            job.rows_done = 0
+        job.save(update_fields=["status", "dry_run", "message", "rows_done"])
         transaction.on_commit(lambda: run_import.enqueue(job_id=job.pk))
     return job
 
@@ -262,7 +276,8 @@ def import_job_run(
     if job.status not in (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING):
         return job
     try:
-        checked = _check(job)
+        with timed("read and check every row"):
+            checked = _check(job)
         if job.status == JobStatus.CHECKING:
             _dry_run(job, checked)
             return ImportJob.objects.get(pk=job.pk)
@@ -307,7 +322,13 @@ def _run_chunks(
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.rows_done + 2 != start_row or locked.status != JobStatus.RUNNING:
                 continue  # another worker took this chunk
-            result = chunk_write(job=locked, rows=rows, user=job.created_by, end_row=end_row)
+            result = chunk_write(
+                job=locked,
+                rows=rows,
+                user=job.created_by,
+                end_row=end_row,
+                watch_now=checked.read <= _watch_per_chunk_max(),
+            )
             _issues_add(locked, result.issues)
             locked.created += result.created
             locked.updated += result.updated
@@ -315,8 +336,11 @@ def _run_chunks(
             locked.rejected += result.rejected
             locked.rows_done = end_row - 1
             locked.save()
-            chunks += 1
-            if chunks & (chunks - 1) == 0:  # after chunk 1, 2, 4, 8…
+            committing = time.perf_counter()
+        timing.SECONDS["commit"] += time.perf_counter() - committing
+        chunks += 1
+        if chunks & (chunks - 1) == 0:  # after chunk 1, 2, 4, 8…
+            with timed("ANALYZE (fresh statistics for the planner)"):
                 _refresh_statistics()
         if progress is not None:
             progress(locked)
@@ -347,11 +371,25 @@ def _finish(job: ImportJob, seconds: float) -> None:
             "person_id", flat=True
         )
     )
+    if created_ids and job.rows_total > _watch_per_chunk_max():
+        from saphan.watch.engine import watch_evaluate
+
+        provinces = (
+            Person.objects.filter(
+                pk__in=ImportedRecord.objects.filter(job=job, outcome=RowOutcome.CREATED).values(
+                    "person_id"
+                )
+            ).values_list("province_id", flat=True)
+        ).distinct()
+        with timed("watch rules, once per province"):
+            for code in sorted(set(provinces)):
+                watch_evaluate(province_code=code)
     found = 0
     if created_ids and getattr(settings, "SAPHAN_IMPORT_FIND_DUPLICATES", True):
         from saphan.linkage.services import duplicates_find_for_people
 
-        found = duplicates_find_for_people(person_ids=created_ids, import_job=job)
+        with timed("probabilistic duplicate search"):
+            found = duplicates_find_for_people(person_ids=created_ids, import_job=job)
     ImportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE, possible_duplicates=found, finished_at=timezone.now()
     )

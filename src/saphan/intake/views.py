@@ -109,12 +109,14 @@ def job_detail(request: HttpRequest, uid: Any) -> HttpResponse:
             return redirect("intake:detail", uid=job.uid)
     context: dict[str, Any] = {"job": job, "error": error, "fields": FIELDS}
     if job.status == JobStatus.UPLOADED:
+        # After a refused check, show the choices the person made, not the stored ones.
+        chosen = _mapping_from(request, job) if error else job.mapping
         preview = services.import_job_preview(job)
         context["columns"] = [
             {
                 "n": n,
                 "name": column,
-                "mapped": job.mapping.get(column, ""),
+                "mapped": chosen.get(column, ""),
                 "samples": preview[column].head(3).to_list() if column in preview.columns else [],
             }
             for n, column in enumerate(job.columns)

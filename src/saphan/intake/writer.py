@@ -21,6 +21,7 @@ from saphan.core.crypto import blind_index, encrypt_text
 from saphan.core.db import lookups  # noqa: F401 - registers field__any
 from saphan.core.db.bulk import reserve_ids, rows_insert
 from saphan.intake.models import ImportedRecord, ImportJob, RowOutcome
+from saphan.intake.timing import timed
 from saphan.intake.validate import FINGERPRINT, ROW, Issue
 from saphan.people import choices as c
 from saphan.people.consents import ConsentData
@@ -135,12 +136,18 @@ def _person_row(row: dict[str, Any], pk: int, job: ImportJob, now: dt.datetime) 
     }
 
 
-def _create(rows: list[dict[str, Any]], job: ImportJob) -> list[int]:
-    """Insert new people and their identifiers, groups, disabilities and consents."""
-    now = timezone.now()
-    today = timezone.localdate()
-    ids = reserve_ids(Person._meta.db_table, len(rows))
-    people, identifiers, groups, disabilities, consents = [], [], [], [], []
+Rows = list[dict[str, Any]]
+
+
+def _prepare(
+    rows: Rows, ids: tuple[int, ...], job: ImportJob, now: dt.datetime, today: dt.date
+) -> tuple[Rows, Rows, Rows, Rows, Rows]:
+    """The rows of the five tables a new person fills, in database values."""
+    people: Rows = []
+    identifiers: Rows = []
+    groups: Rows = []
+    disabilities: Rows = []
+    consents: Rows = []
     for row, pk in zip(rows, ids, strict=True):
         people.append(_person_row(row, pk, job, now))
         number = row["national_id"]
@@ -185,12 +192,24 @@ def _create(rows: list[dict[str, Any]], job: ImportJob) -> list[int]:
                     "created_at": now,
                 }
             )
-    _insert(Person, people)
-    _insert(PersonIdentifier, identifiers)
-    _insert(PersonGroup, groups)
-    _insert(Disability, disabilities)
-    _insert(Consent, consents)
-    _history_created(list(ids), job, now)
+    return people, identifiers, groups, disabilities, consents
+
+
+def _create(rows: list[dict[str, Any]], job: ImportJob) -> list[int]:
+    """Insert new people and their identifiers, groups, disabilities and consents."""
+    now = timezone.now()
+    today = timezone.localdate()
+    ids = reserve_ids(Person._meta.db_table, len(rows))
+    with timed("prepare rows (encrypt, normalise names)"):
+        people, identifiers, groups, disabilities, consents = _prepare(rows, ids, job, now, today)
+    with timed("insert: people and their rows"):
+        _insert(Person, people)
+        _insert(PersonIdentifier, identifiers)
+        _insert(PersonGroup, groups)
+        _insert(Disability, disabilities)
+        _insert(Consent, consents)
+    with timed("insert: history rows"):
+        _history_created(list(ids), job, now)
     return list(ids)
 
 
@@ -293,10 +312,10 @@ def _update(row: dict[str, Any], person: Person, job: ImportJob, user: Any) -> l
     return []
 
 
-def chunk_write(*, job: ImportJob, rows: pl.DataFrame, user: Any, end_row: int) -> ChunkResult:
-    """Write ``rows`` (checked, in file order) and move the job's progress to ``end_row``.
-    The caller holds the transaction."""
-    result = ChunkResult()
+def _lookups(
+    job: ImportJob, rows: pl.DataFrame, user: Any
+) -> tuple[set[str], dict[str, int], dict[str, int], dict[str, str], dict[int, Person]]:
+    """What the database already knows about the chunk's rows, in four queries."""
     records = ImportedRecord.objects.filter(organisation_id=job.organisation_id)
     fingerprints = rows[FINGERPRINT].to_list()
     known = set(records.filter(fingerprint__any=fingerprints).values_list("fingerprint", flat=True))
@@ -315,6 +334,19 @@ def chunk_write(*, job: ImportJob, rows: pl.DataFrame, user: Any, end_row: int) 
     )
     visible = _visible_people(user, job, {*by_source.values(), *by_index.values()})
 
+    return known, by_source, by_index, index_of, visible
+
+
+def chunk_write(
+    *, job: ImportJob, rows: pl.DataFrame, user: Any, end_row: int, watch_now: bool = True
+) -> ChunkResult:
+    """Write ``rows`` (checked, in file order) and move the job's progress to ``end_row``.
+    The caller holds the transaction. ``watch_now=False`` leaves the watch rules to one
+    evaluation per province at the end of a large import (``services._finish``)."""
+    result = ChunkResult()
+    with timed("lookups: fingerprints, submissions, exact ID"):
+        known, by_source, by_index, index_of, visible = _lookups(job, rows, user)
+    records = ImportedRecord.objects.filter(organisation_id=job.organisation_id)
     to_create: list[dict[str, Any]] = []
     new_records: list[dict[str, Any]] = []
     for row in rows.iter_rows(named=True):
@@ -379,13 +411,16 @@ def chunk_write(*, job: ImportJob, rows: pl.DataFrame, user: Any, end_row: int) 
         new_people = Person.objects.filter(
             organisation_id=job.organisation_id, pk__gte=min(ids), pk__lte=max(ids)
         )
-        groups_refresh_derived(person_ids=new_people)
-        registry_changed(person_ids=new_people)
+        with timed("derived groups and watch rules"):
+            groups_refresh_derived(person_ids=new_people)
+            if watch_now:
+                registry_changed(person_ids=new_people)
     # A KoBo submission edited and exported again keeps one record: the old row goes.
     resubmitted = [r["source_id"] for r in new_records if r["source_id"]]
     if resubmitted:
         records.filter(source_id__any=resubmitted).delete()
-    _insert(ImportedRecord, new_records)
+    with timed("insert: imported-row records"):
+        _insert(ImportedRecord, new_records)
     return result
 
 

@@ -188,7 +188,8 @@ def candidate_compare(*, user: User, candidate: DuplicateCandidate) -> list[Comp
                 for value, view in zip(shown, views, strict=True)
             ]
             same = None
-        elif same is None and any(shown):
+        elif same is None and all(shown):
+            # Only when both records hold a value: a gap is not a conflict (a merge fills it).
             same = shown[0] == shown[1]
         used.update(keys)
         return CompareRow(
@@ -200,7 +201,7 @@ def candidate_compare(*, user: User, candidate: DuplicateCandidate) -> list[Comp
 
     def indexed(kind: str) -> bool | None:
         a, b = _index(left, kind), _index(right, kind)
-        return None if not (a or b) else a == b
+        return None if not (a and b) else a == b
 
     rows = [
         line(_("Name"), both(lambda p: p.full_name), ("given_name", "family_name")),

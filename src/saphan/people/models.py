@@ -60,7 +60,10 @@ class Person(models.Model):
     #: Normalised names for typo-tolerant search (trigram index on PostgreSQL, FTS5 on
     #: SQLite) and a Thai dictionary-order key for sorting.
     name_search = models.CharField(max_length=400, blank=True, editable=False)
-    name_sort = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Indexes of the registry table are declared in Meta, without the varchar_pattern_ops
+    # twins Django adds for db_index=True (nothing here is searched with LIKE 'x%'):
+    # every index costs time on each insert, and imports insert millions of rows.
+    name_sort = models.CharField(max_length=200, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=c.Sex.choices, blank=True)
 
     # Date of birth, possibly partial; stored in the Common Era.
@@ -69,13 +72,14 @@ class Person(models.Model):
     birth_day = models.PositiveSmallIntegerField(_("day of birth"), null=True, blank=True)
 
     phone = EncryptedTextField(_("phone"), blank=True, default="")
-    phone_index = BlindIndexField()
+    phone_index = BlindIndexField(db_index=False)
 
     registered_subdistrict = models.ForeignKey(
         Subdistrict,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("registered address: subdistrict"),
     )
@@ -87,6 +91,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("current address: subdistrict"),
     )
@@ -97,13 +102,18 @@ class Person(models.Model):
     last_seen_place = models.CharField(_("last seen at"), max_length=300, blank=True)
     # Where the person is served; decides who may see them (policy.scope_persons).
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="persons", verbose_name=_("province")
+        Province,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("province"),
+        db_index=False,  # (province, name_sort) below serves province lookups
     )
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="persons",
         verbose_name=_("district"),
     )
@@ -140,7 +150,7 @@ class Person(models.Model):
         _("gender identity"), max_length=20, choices=c.GenderIdentity.choices, blank=True
     )
     disability_card_number = EncryptedTextField(_("disability card number"), blank=True, default="")
-    disability_card_index = BlindIndexField()
+    disability_card_index = BlindIndexField(db_index=False)
     disability_card_expiry = models.DateField(_("disability card expiry"), null=True, blank=True)
 
     legal_basis = models.CharField(
@@ -186,6 +196,11 @@ class Person(models.Model):
             models.Index(fields=["province", "name_sort"]),
             models.Index(fields=["district"]),
             models.Index(fields=["birth_year"]),
+            models.Index(fields=["name_sort"], name="people_person_name_sort"),
+            models.Index(fields=["current_subdistrict"], name="people_person_current_sd"),
+            models.Index(fields=["registered_subdistrict"], name="people_person_registered_sd"),
+            models.Index(fields=["phone_index"], name="people_person_phone_index"),
+            models.Index(fields=["disability_card_index"], name="people_person_card_index"),
         ]
 
     def __str__(self) -> str:
@@ -222,7 +237,7 @@ class PersonIdentifier(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
     doc_type = models.CharField(_("document"), max_length=30, choices=DocumentType.choices)
     number = EncryptedTextField(_("number"))
-    number_index = BlindIndexField()
+    number_index = BlindIndexField(db_index=False)  # indexed in Meta (no LIKE twin)
     #: Last four characters, for masked display without decrypting.
     last4 = models.CharField(max_length=4, blank=True)
     issuing_country = models.CharField(_("issuing country"), max_length=60, blank=True)
