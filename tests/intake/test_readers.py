@@ -24,6 +24,7 @@ def _english() -> Any:
     with translation.override("en"):
         yield
 
+
 THAI_ROWS = [
     ["given_name", "family_name", "national_id", "phone"],
     ["สมชาย", "ใจดี", "0101700203451", "0812345678"],
