@@ -298,3 +298,21 @@ def test_bad_files_are_refused_with_a_clear_message(
         services.import_job_create(user=None, source=write_csv(bad_rows_file()), organisation=org)
     assert not Person.objects.exists()
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("per_chunk_max", [50_000, 1])
+def test_watch_rules_run_for_imported_people_in_small_and_large_imports(
+    per_chunk_max: int,
+    make_org: Callable[..., Any],
+    write_csv: Callable[..., Path],
+    settings: Any,
+) -> None:
+    """Small imports evaluate the rules with each chunk; large ones once at the end."""
+    from saphan.watch.models import WatchFlag
+
+    settings.SAPHAN_IMPORT_WATCH_PER_CHUNK_MAX = per_chunk_max
+    org = make_org(provinces=("55",))
+    _import(write_csv(bad_rows_file()), org)
+    boonmee = Person.objects.get(given_name="บุญมี")  # disability recorded, no card
+    rules = set(WatchFlag.objects.filter(person=boonmee).values_list("rule__code", flat=True))
+    assert "disability_no_card" in rules
