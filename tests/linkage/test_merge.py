@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from saphan.audit.models import AccessLog
 from saphan.cases.models import Case
@@ -29,6 +29,13 @@ from saphan.watch.models import WatchFlag
 from tests.linkage.conftest import days, related_rows
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    # The assertions match the English messages; Thai is the default language.
+    with translation.override("en"):
+        yield
 
 
 def _enrol(user: Any, person: Person, consent: Consent, code: str, project: Any = None) -> Any:
