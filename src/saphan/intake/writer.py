@@ -411,7 +411,7 @@ def chunk_write(
         new_people = Person.objects.filter(
             organisation_id=job.organisation_id, pk__gte=min(ids), pk__lte=max(ids)
         )
-        with timed("derived groups and watch rules"):
+        with timed("derived groups (and watch rules, small imports)"):
             groups_refresh_derived(person_ids=new_people)
             if watch_now:
                 registry_changed(person_ids=new_people)
