@@ -67,6 +67,16 @@ def test_moved_person_flag_expires_and_is_raised_in_new_province(
     assert (new.status, new.province_id) == (FlagStatus.OPEN, "94")
 
 
+def test_a_flag_left_on_a_merged_record_expires(person: Callable[..., Any]) -> None:
+    survivor, merged = person(70, income_band="none"), person(70, income_band="none")
+    watch_evaluate(today=TODAY, rule_codes=[RULE])
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    watch_evaluate(today=TODAY, rule_codes=[RULE])
+    kept = WatchFlag.objects.get(person=merged)
+    assert (kept.status, kept.resolution) == (FlagStatus.EXPIRED, Resolution.MERGED)
+    assert WatchFlag.objects.get(person=survivor).status == FlagStatus.OPEN
+
+
 def test_province_threshold_and_switch_off(person: Callable[..., Any], make_user: Any) -> None:
     coordinator = make_user(role="provincial_coordinator", provinces=("55",))
     rule = WatchRule.objects.get(code=RULE)

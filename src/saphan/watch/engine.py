@@ -176,6 +176,10 @@ def _evaluate_rule(
         people = people.filter(pk__in=person_ids)
         flags = flags.filter(person_id__in=person_ids)
 
+    # A flag left on a merged record (the survivor had its own for the rule) ends; the
+    # survivor's flag carries on.
+    merged = flags.filter(person__merged_into__isnull=False)
+    summary.add(rule.code, "expired", _expire(merged, Resolution.MERGED, now))
     moved = flags.exclude(province_id=F("person__province_id"))
     summary.add(rule.code, "expired", _expire(moved, Resolution.MOVED, now))
 

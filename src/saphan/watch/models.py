@@ -140,6 +140,7 @@ class Resolution(models.TextChoices):
         _("Consent for sensitive data was withdrawn; the rule can no longer be checked"),
     )
     MOVED = "moved", _("The person moved to another province")
+    MERGED = "merged", _("The record was merged into another record of the same person")
 
 
 class WatchFlagQuerySet(models.QuerySet["WatchFlag"]):
