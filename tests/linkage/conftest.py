@@ -90,7 +90,7 @@ def twins(register: Callable[..., Person]) -> tuple[Person, Person]:
 def related_rows(*people: Person) -> dict[tuple[str, int], dict[str, Any]]:
     """Every row that points at these people (through any relation a merge handles),
     with all its values; plus the people themselves."""
-    from saphan.linkage.services import person_relations
+    from saphan.linkage.merge import person_relations
 
     ids = [p.pk for p in people]
     rows: dict[tuple[str, int], dict[str, Any]] = {}

@@ -13,13 +13,10 @@ from django.core.management import CommandError, call_command
 from saphan.audit.models import AccessLog
 from saphan.linkage import engine
 from saphan.linkage.engine.settings import level_labels
+from saphan.linkage.merge import person_merge
 from saphan.linkage.models import DuplicateCandidate
 from saphan.linkage.registry import SCHEMA, evidence_key, registry_frame
-from saphan.linkage.services import (
-    duplicates_find,
-    duplicates_find_for_people,
-    person_merge,
-)
+from saphan.linkage.services import duplicates_find, duplicates_find_for_people
 from saphan.linkage.tasks import duplicates_find_task
 from saphan.people.partialdate import PartialDate
 from saphan.people.services import PersonData, person_update

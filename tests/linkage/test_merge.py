@@ -12,13 +12,9 @@ from django.utils import timezone, translation
 from saphan.audit.models import AccessLog
 from saphan.cases.models import Case
 from saphan.cases.services import case_open
+from saphan.linkage.merge import person_merge, person_merge_undo, person_relations
 from saphan.linkage.models import DuplicateCandidate, PersonMerge
-from saphan.linkage.services import (
-    candidates_record,
-    person_merge,
-    person_merge_undo,
-    person_relations,
-)
+from saphan.linkage.services import candidates_record
 from saphan.outcomes.models import Participant, Project
 from saphan.people.consents import ConsentData, consent_record, consent_withdraw
 from saphan.people.households import household_create

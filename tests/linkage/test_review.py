@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import translation
 
 from saphan.audit.models import AccessLog
+from saphan.linkage.merge import person_merge
 from saphan.linkage.models import DuplicateCandidate, PersonMerge
 from saphan.linkage.selectors import candidate_compare, candidate_list
-from saphan.linkage.services import candidate_dismiss, candidates_record, person_merge
+from saphan.linkage.services import candidate_dismiss, candidates_record
 from saphan.people.consents import ConsentData, consent_withdraw
 from saphan.people.models import Person
 from tests.factories import TEST_PASSWORD

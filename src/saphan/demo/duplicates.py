@@ -36,6 +36,8 @@ def _variant(person: Person, n: int) -> PersonData:
 
 
 def demo_duplicates_load(progress: Callable[[str], Any] = print) -> int:
+    # A system process with no user (like the demo loader): it reads people directly and
+    # writes only through person_register, acting as the Nan coordinator.
     from saphan.linkage.services import duplicates_find
 
     registrar = User.objects.filter(username=REGISTRAR).first()

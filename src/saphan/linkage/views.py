@@ -19,6 +19,7 @@ from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.core.http import signed_in_user
 from saphan.geo.models import Province
+from saphan.linkage.merge import person_merge, person_merge_undo
 from saphan.linkage.models import CandidateStatus, DuplicateCandidate, PersonMerge
 from saphan.linkage.selectors import (
     STATUS_FILTERS,
@@ -28,7 +29,7 @@ from saphan.linkage.selectors import (
     evidence_summary,
     merge_list,
 )
-from saphan.linkage.services import candidate_dismiss, person_merge, person_merge_undo
+from saphan.linkage.services import candidate_dismiss
 from saphan.people.checks import person_access_record
 
 _PERSON_RELATED = (
