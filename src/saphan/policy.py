@@ -51,6 +51,8 @@ class Action(StrEnum):
     MANAGE_OUTCOME_PROJECTS = "manage_outcome_projects"  # intermediary: contracts, ledger
     IMPORT_PEOPLE = "import_people"  # bulk import of survey files into the registry
     REVIEW_DUPLICATES = "review_duplicates"  # merge or keep apart possible duplicates
+    MANAGE_MODEL_AREAS = "manage_model_areas"  # mark model areas (พื้นที่ต้นแบบ)
+    VIEW_CAPACITY = "view_capacity"  # organisation capacity view, trainings record
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_USERS = "manage_users"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -73,6 +75,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.SUBMIT_OUTCOME_CLAIMS,
             _A.IMPORT_PEOPLE,
             _A.REVIEW_DUPLICATES,
+            _A.VIEW_CAPACITY,
         }
     ),
     Role.PROVINCIAL_COORDINATOR: frozenset(
@@ -89,6 +92,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.SUBMIT_OUTCOME_CLAIMS,
             _A.IMPORT_PEOPLE,
             _A.REVIEW_DUPLICATES,
+            _A.MANAGE_MODEL_AREAS,
+            _A.VIEW_CAPACITY,
         }
     ),
     Role.AGENCY_OFFICER: frozenset(
@@ -113,6 +118,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             _A.MANAGE_API_TOKENS,
             _A.BROWSE_AUDIT,
             _A.MANAGE_WATCH_RULES,
+            _A.VIEW_CAPACITY,
         }
     ),
 }

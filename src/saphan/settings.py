@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "saphan.outcomes",
     "saphan.intake",
     "saphan.linkage",
+    "saphan.reports",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,8 @@ urlpatterns = [
     path("outcomes/", include("saphan.outcomes.urls")),
     path("imports/", include("saphan.intake.urls")),
     path("duplicates/", include("saphan.linkage.urls")),
+    path("reports/", include("saphan.reports.urls")),
+    path("orgs/", include("saphan.orgs.urls")),
     path("manage/organisations/", include(orgs_patterns)),
     path("manage/users/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),

@@ -62,3 +62,16 @@ def demo_world(transactional_db: None) -> None:
 
     geography_load()  # transactional tests flush tables, migration data included
     demo_seed_organisations_and_users()
+
+
+def login(page: Any, base: str, username: str) -> None:
+    """Sign in as a demo user through the login form and wait for the home page."""
+    import re
+
+    from saphan.demo.seed import DEMO_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form[action*='login'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))

@@ -92,6 +92,7 @@ def _register_routers() -> None:
     from saphan.orgs.api import router as orgs_router
     from saphan.outcomes.api import router as outcomes_router
     from saphan.people.api import router as people_router
+    from saphan.reports.api import router as reports_router
     from saphan.rights.api import persons_router as rights_persons_router
     from saphan.rights.api import router as rights_router
     from saphan.watch.api import router as watch_router
@@ -109,6 +110,7 @@ def _register_routers() -> None:
     api.add_router("/referrals", referrals_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/stats", reports_router)
 
 
 _register_routers()

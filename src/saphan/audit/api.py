@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saphan import policy
@@ -11,6 +11,15 @@ from saphan.audit.models import AccessAction
 from saphan.audit.selectors import access_log_list
 
 router = Router(tags=["audit"])
+
+
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Ninja's limit/offset with an upper bound on the offset: a larger number than the
+    database's integer overflowed SQLite into a server error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class AccessLogOut(Schema):
@@ -34,7 +43,7 @@ class AccessLogOut(Schema):
     response=list[AccessLogOut],
     summary="The access log (administrators and data protection officers)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def access_log(
     request: HttpRequest,
     username: str = "",

@@ -68,8 +68,14 @@ def check_not_future(errors: Errors, name: str, day: dt.date | None) -> None:
 
 
 def case_event_record(*, case: Case, kind: str, actor: User | None, **params: Any) -> CaseEvent:
+    from saphan.reports.aggregates import stats_mark_stale
+
     clean = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items()}
-    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, params=clean)
+    event = CaseEvent.objects.create(case=case, kind=kind, actor=actor, params=clean)
+    # Every change to a case, its services and referrals is recorded here: the one place
+    # that tells the statistics their province changed.
+    stats_mark_stale(province_codes=[case.person.province_id])
+    return event
 
 
 def case_access_record(

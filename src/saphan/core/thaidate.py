@@ -64,3 +64,14 @@ def format_date(value: dt.date, *, language: str = "th", style: str = "medium") 
     if isinstance(value, dt.datetime):
         text += f" {value:%H:%M}"
     return text
+
+
+def format_month(value: dt.date, *, language: str | None = None) -> str:
+    """``พ.ย. 2569`` in Thai (Buddhist Era), ``Nov 2026`` in English."""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language() or "th"
+    if language.startswith("th"):
+        return f"{THAI_MONTHS_SHORT[value.month - 1]} {value.year + BE_OFFSET}"
+    return f"{EN_MONTHS_SHORT[value.month - 1]} {value.year}"

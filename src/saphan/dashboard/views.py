@@ -1,27 +1,78 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from saphan import policy
 from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
 from saphan.core.http import signed_in_user
-from saphan.dashboard.selectors import district_table, home_summary, province_summary
+from saphan.dashboard.selectors import (
+    district_table,
+    home_blocks,
+    home_summary,
+    province_summary,
+)
 from saphan.geo.models import Province
+
+
+def optional_url(name: str, *args: Any) -> str | None:
+    """The URL of a page another context may not have yet (the reports dashboards):
+    ``None`` instead of an error while it is missing."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    summary = home_summary(user=signed_in_user(request))
+    user = signed_in_user(request)
+    today = timezone.localdate()
+    summary = home_summary(user=user)
+    blocks = home_blocks(user=user, provinces=summary.provinces, today=today)
+    # The watch list and the case list name people: showing them is a read of personal
+    # data, logged as their own pages log it.
+    if blocks.watch is not None and blocks.watch.rows:
+        access_log_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            request=request,
+            object_type="watch_flag",
+            detail={"page": "home", "shown": len(blocks.watch.rows), "results": blocks.watch.count},
+        )
+    if blocks.follow_ups is not None and blocks.follow_ups.rows:
+        access_log_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            request=request,
+            object_type="case",
+            detail={
+                "page": "home",
+                "overdue": True,
+                "mine": True,
+                "shown": len(blocks.follow_ups.rows),
+                "results": blocks.follow_ups.count,
+            },
+        )
+    province_cards = [
+        (p, optional_url("reports:province", p.code) or reverse("province", args=[p.code]))
+        for p in blocks.province_cards or []
+    ]
     return render(
         request,
         "dashboard/home.html",
         {
             "summary": summary,
-            "today": timezone.localdate(),
+            "blocks": blocks,
+            "province_cards": province_cards,
+            "national_url": optional_url("reports:national") if blocks.national else None,
+            "today": today,
         },
     )
 

@@ -397,6 +397,17 @@ def _finish(job: ImportJob, seconds: float) -> None:
 
         with timed("probabilistic duplicate search"):
             found = duplicates_find_for_people(person_ids=created_ids, import_job=job)
+    if (job.created or job.updated) and not job.dry_run:
+        from saphan.reports.aggregates import stats_refresh
+
+        touched = (
+            Person.objects.filter(pk__in=ImportedRecord.objects.filter(job=job).values("person_id"))
+            .order_by()
+            .values_list("province_id", flat=True)
+            .distinct()
+        )
+        with timed("statistics of the provinces touched"):
+            stats_refresh(province_codes=list(touched))
     ImportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE, possible_duplicates=found, finished_at=timezone.now()
     )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saphan.geo.models import Province
-from saphan.orgs.models import OrganisationKind
+from saphan.orgs.models import OrganisationKind, TrainingTopic
 
 
 class OrganisationForm(forms.Form):
@@ -19,3 +21,47 @@ class OrganisationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class TrainingForm(forms.Form):
+    """Parses the training form; ``orgs.services.training_record`` decides what is valid."""
+
+    attendee = forms.ChoiceField(label=_("Staff member"), choices=(), required=False)
+    title = forms.CharField(label=_("Training title"), max_length=200, required=False)
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", "—"), *TrainingTopic.choices], required=False
+    )
+    provider = forms.CharField(label=_("Provider or organiser"), max_length=200, required=False)
+    attended_on = forms.DateField(
+        label=_("Date attended"),
+        required=False,
+        # The browser's date picker sends the Common Era; pages show the Buddhist Era.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, staff: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "training-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["attendee"].choices = [("", "—"), *staff]  # type: ignore[attr-defined]
+
+
+class CapacityPeriodForm(forms.Form):
+    """The period of the capacity view (default: the last 90 days)."""
+
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

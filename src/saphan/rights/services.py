@@ -19,6 +19,7 @@ from saphan.accounts.models import User
 from saphan.audit.models import AccessAction
 from saphan.people.checks import Errors, person_access_record, require_visible
 from saphan.people.models import Person
+from saphan.reports.aggregates import stats_mark_stale
 from saphan.rights.choices import RightStatus
 from saphan.rights.models import PersonRight, Scheme
 
@@ -91,6 +92,7 @@ def person_right_record(
         request=request,
         detail={"right": scheme.code, "status": status},
     )
+    stats_mark_stale(province_codes=[person.province_id])
     return right
 
 
@@ -110,4 +112,5 @@ def person_right_clear(
             request=request,
             detail={"right": scheme_code, "status": "cleared"},
         )
+        stats_mark_stale(province_codes=[person.province_id])
     return bool(deleted)

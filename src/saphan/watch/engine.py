@@ -289,4 +289,21 @@ def watch_evaluate(
                 today=today,
                 now=now,
             )
+    _mark_stats_stale(province_code, ids)
     return summary
+
+
+def _mark_stats_stale(province_code: str | None, ids: list[int] | QuerySet[Any] | None) -> None:
+    """Flags changed: the statistics of these provinces are out of date (reports)."""
+    from saphan.geo.models import Province
+    from saphan.reports.aggregates import stats_mark_stale
+
+    if province_code:
+        codes: Iterable[str] = [province_code]
+    elif ids is None:
+        codes = Province.objects.project().values_list("code", flat=True)
+    else:
+        codes = (
+            Person.objects.filter(pk__in=ids).order_by().values_list("province_id", flat=True)
+        ).distinct()
+    stats_mark_stale(province_codes=list(codes))

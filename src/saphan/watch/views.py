@@ -3,6 +3,8 @@ rule settings. Thin: reads in selectors, writes in services, scope in ``policy``
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -46,6 +49,53 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "").strip()[:60] for k in keys}
 
 
+def _export(request: HttpRequest, user: Any, flags: Any, f: dict[str, str]) -> HttpResponse:
+    """The watch list as a file: person-level data, so only for ``export_people``, at
+    most ``people_export_limit()`` rows, and written to the access log."""
+    from saphan.core.thaidate import format_date
+    from saphan.reports.exports import export_response, people_export_limit
+
+    policy.require(user, policy.Action.EXPORT_PEOPLE)
+    total, limit = flags.count(), people_export_limit()
+    if total > limit:
+        message = _(
+            "This export would hold %(total)s rows; one file may hold at most %(limit)s. "
+            "Narrow the filters (a province, a district or a rule)."
+        ) % {"total": f"{total:,}", "limit": f"{limit:,}"}
+        return render(request, "watch/export_refused.html", {"message": message}, status=400)
+    header = [
+        str(_("Priority")),
+        str(_("Watch rule")),
+        str(_("Person")),
+        str(_("District")),
+        str(_("Province")),
+        str(_("Status")),
+        str(_("Raised")),
+    ]
+    rows = [
+        [
+            flag.get_priority_display(),
+            flag.rule.name,
+            flag.person.full_name,
+            flag.person.district.name if flag.person.district else "",
+            flag.province.name,
+            flag.get_status_display(),
+            format_date(timezone.localtime(flag.raised_at).date()),
+        ]
+        for flag in flags.select_related("rule", "person__district", "province")
+    ]
+    return export_response(
+        request=request,
+        sheets=[(str(_("Watch list")), header, rows)],
+        title=str(_("Watch list")),
+        file_stem="watch-list",
+        fmt=request.GET["format"],
+        province_code=f["province"],
+        detail={"filters": {k: v for k, v in f.items() if v}},
+        object_type="watch_flag",
+    )
+
+
 @login_required
 def watch_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -61,6 +111,8 @@ def watch_list(request: HttpRequest) -> HttpResponse:
         organisation_id=organisation_id,
         view=f["view"] or "todo",
     )
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return _export(request, user, flags, f)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"flag": flag, "reasons": flag_reasons(flag)} for flag in page.object_list]
     # The watch list names people: each page of it is a read of personal data.

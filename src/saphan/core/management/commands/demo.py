@@ -19,6 +19,7 @@ from django.db import connection
 from saphan.demo.duplicates import demo_duplicates_load
 from saphan.demo.people import demo_people_load
 from saphan.demo.pilots import demo_pilot_logins, demo_pilots_load
+from saphan.demo.reports import demo_reports_load
 from saphan.demo.scenarios import demo_scenarios_load
 from saphan.demo.seed import DEMO_PASSWORD, demo_seed_organisations_and_users
 
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             demo_scenarios_load(progress=self.stdout.write)
             demo_duplicates_load(progress=self.stdout.write)
             demo_pilots_load(progress=self.stdout.write)
+            demo_reports_load(progress=self.stdout.write)
             self.stdout.write("Outcomes pilots — who plays which role (same password):")
             for pilot_code, role, organisation, username in demo_pilot_logins():
                 self.stdout.write(f"  {pilot_code:<10} {role:<13} {organisation:<22} {username}")
