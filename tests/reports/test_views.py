@@ -202,3 +202,23 @@ def test_model_areas_are_marked_compared_and_removed(
     assert not ModelArea.objects.active().exists() and ModelArea.objects.count() == 1
     analyst = make_user(role="analyst", provinces=("55",), kind="agency")
     assert _client(analyst).get("/reports/model-areas/").status_code == 403
+
+
+def test_province_pdf_with_thai_digits(registry: dict[str, Any], coordinator_nan: Any) -> None:
+    response = _client(coordinator_nan).get("/reports/provinces/55/pdf/?thai_digits=1")
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "๒๕๖" in text  # the Buddhist-Era year in Thai digits
+
+
+def test_trend_and_turnaround_download_as_csv(
+    registry: dict[str, Any], coordinator_nan: Any
+) -> None:
+    client = _client(coordinator_nan)
+    trend = client.get("/reports/provinces/55/?format=csv&table=trend")
+    assert trend.status_code == 200
+    lines = trend.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("เดือน,") and len(lines) == 13  # header + 12 months
+    turnaround = client.get("/reports/provinces/55/?format=csv&table=turnaround")
+    assert turnaround.content.decode("utf-8-sig").splitlines()[0].startswith("เดือน,")
+    assert client.get("/reports/provinces/55/?format=csv&table=nothing").status_code == 400

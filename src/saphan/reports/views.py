@@ -347,6 +347,22 @@ def _province_export(
                     table, name=f"{title} (บาท)", row_header=_row_header(key), kind="amount"
                 )
             )
+    user = request.user
+    if wanted in ("", "trend"):
+        trend = d.trend(user=user, provinces=[code])
+        header = [str(_("Month")), *[label for _m, label, _t in trend.series]]
+        rows = [[r["label"], *r["cells"]] for r in _trend_rows(trend)]
+        sheets.append((str(_("Month by month")), header, rows))
+    if wanted in ("", "turnaround"):
+        turnaround = _turnaround_rows(d.referral_turnaround(user=user, provinces=[code]))
+        header = [
+            str(_("Month")),
+            str(_("Referrals sent")),
+            str(_("Referrals answered")),
+            str(_("Mean days to answer")),
+        ]
+        rows = [[r["label"], r["sent"], r["answered"], r["mean_days"]] for r in turnaround]
+        sheets.append((str(_("Referral turnaround")), header, rows))
     if not sheets:
         return _refused(request, ValidationError(_("Unknown table “%(t)s”.") % {"t": wanted}))
     return exports.export_response(
