@@ -84,6 +84,7 @@ def recoverable(values: Mapping[K, int], lines: Sequence[Line[K]], hidden: set[K
     unknowns = sorted(hidden, key=repr)
     if not unknowns:
         return set()
+    # "determined" = does not move along the null space of the equations.
     index = {k: i for i, k in enumerate(unknowns)}
     rows = []
     for line in lines:
@@ -101,13 +102,13 @@ def recoverable(values: Mapping[K, int], lines: Sequence[Line[K]], hidden: set[K
     if not rows:
         return set()
     matrix = np.array(rows)
-    _u, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9).sum())
-    null_space = vt[rank:]  # rows span the null space
-    if null_space.shape[0] == 0:
-        return set(unknowns)
-    movement = np.abs(null_space).max(axis=0)
-    return {k for k in unknowns if movement[index[k]] < 1e-9}
+    # Row space of the equations: e_k lies in it (the cell is determined) exactly when
+    # the orthogonal projector onto it keeps e_k whole, i.e. its diagonal entry is 1.
+    # The economy SVD is enough for the projector (A is a few dozen lines wide).
+    _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    basis = vt[singular > 1e-9]
+    kept = (basis**2).sum(axis=0)
+    return {k for k in unknowns if kept[index[k]] > 1 - 1e-9}
 
 
 def suppress(
@@ -134,8 +135,9 @@ def suppress(
                     break
                 hidden.add(extra)
                 changed = True
+        # Hide one more cell in a line through each recoverable cell (all of them in one
+        # round: one null-space computation per round, not per cell), then re-check.
         for cell in sorted(recoverable(values, lines, hidden), key=repr):
-            # Hide one more cell in a line through the recoverable one, then re-check.
             for line in lines:
                 if cell in line.cells:
                     extra = _complement(line, values, hidden, exempt_set)
@@ -143,8 +145,6 @@ def suppress(
                         hidden.add(extra)
                         changed = True
                         break
-            if changed:
-                break
         if not changed:
             break
     return primary, hidden - primary
