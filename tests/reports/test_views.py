@@ -222,3 +222,17 @@ def test_trend_and_turnaround_download_as_csv(
     turnaround = client.get("/reports/provinces/55/?format=csv&table=turnaround")
     assert turnaround.content.decode("utf-8-sig").splitlines()[0].startswith("เดือน,")
     assert client.get("/reports/provinces/55/?format=csv&table=nothing").status_code == 400
+
+
+def test_dashboards_work_before_any_statistics_or_rules_exist(make_user: Any) -> None:
+    from saphan.watch.models import WatchRule
+
+    WatchRule.objects.all().delete()  # a fresh installation with no rule switched in
+    coordinator = make_user(role="provincial_coordinator", provinces=("55",))
+    client = _client(coordinator)
+    response = client.get("/reports/provinces/55/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ยังไม่ได้คำนวณตัวเลข" in html  # "the figures have not been worked out yet"
+    assert client.get("/reports/").status_code == 200
+    assert client.get("/reports/provinces/55/pdf/").status_code == 200

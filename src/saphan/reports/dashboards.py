@@ -90,19 +90,21 @@ def national_table(
 
 
 def row_slice(table: Table, row: Any) -> Table:
-    """One row of a two-way table as a one-way table (its columns become rows)."""
+    """One row of a two-way table as a one-way table (its columns become rows). A table
+    with no columns (no watch rule or scheme installed) gives an empty one."""
+    cols = [(c, label) for c, label in table.cols if (row, c) in table.cells]
     return Table(
         measure=table.measure,
         row_dim=table.col_dim or "",
         col_dim=None,
-        rows=table.cols,
+        rows=cols,
         cols=[(TOTAL, "")],
         cells={},
-        row_totals={c: table.cells[(row, c)] for c, _l in table.cols},
+        row_totals={c: table.cells[(row, c)] for c, _l in cols},
         col_totals={},
         total=table.row_totals[row],
         exact=table.exact,
-        suppressed_any=any(table.cells[(row, c)].suppressed for c, _l in table.cols)
+        suppressed_any=any(table.cells[(row, c)].suppressed for c, _l in cols)
         or table.row_totals[row].suppressed,
     )
 
