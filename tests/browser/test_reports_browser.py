@@ -27,15 +27,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def reports_world(demo_world: None, settings: Any) -> None:
-    from saphan.demo.people import demo_people_load
-    from saphan.demo.reports import demo_reports_load
-    from saphan.watch.engine import watch_evaluate
-
     import importlib
 
     from django.apps import apps
 
+    from saphan.demo.people import demo_people_load
+    from saphan.demo.reports import demo_reports_load
     from saphan.watch.catalogue import watch_rules_install
+    from saphan.watch.engine import watch_evaluate
 
     settings.SAPHAN_STATS_REFRESH_ON_WRITE = False
     # A transactional test starts from flushed tables: put back the shipped watch rules
