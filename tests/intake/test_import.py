@@ -316,3 +316,23 @@ def test_watch_rules_run_for_imported_people_in_small_and_large_imports(
     boonmee = Person.objects.get(given_name="บุญมี")  # disability recorded, no card
     rules = set(WatchFlag.objects.filter(person=boonmee).values_list("rule__code", flat=True))
     assert "disability_no_card" in rules
+
+
+def test_an_import_rebuilds_the_statistics_of_the_provinces_it_touched(
+    make_org: Callable[..., Any], write_csv: Callable[..., Path]
+) -> None:
+    from saphan.reports.models import StatFact, StatProvince
+
+    org = make_org(provinces=("55",))
+    job = _import(write_csv(bad_rows_file()), org)
+    assert job.created == 3
+    state = StatProvince.objects.get(pk="55")
+    assert state.refreshed_at is not None and state.people == 3
+    people = StatFact.objects.filter(
+        province_code="55", measure="people", group="", subdistrict_code=""
+    )
+    assert sum(people.values_list("count", flat=True)) == 3
+    # A dry run rebuilds nothing.
+    StatProvince.objects.all().delete()
+    _import(write_csv(bad_rows_file()), org, "--dry-run")
+    assert not StatProvince.objects.filter(refreshed_at__isnull=False).exists()

@@ -397,11 +397,13 @@ def _finish(job: ImportJob, seconds: float) -> None:
 
         with timed("probabilistic duplicate search"):
             found = duplicates_find_for_people(person_ids=created_ids, import_job=job)
-    if (job.created or job.updated) and not job.dry_run:
+    # The rows this job wrote decide (``job``'s counters in memory may be stale here).
+    written = ImportedRecord.objects.filter(job=job)
+    if not job.dry_run and written.exists():
         from saphan.reports.aggregates import stats_refresh
 
         touched = (
-            Person.objects.filter(pk__in=ImportedRecord.objects.filter(job=job).values("person_id"))
+            Person.objects.filter(pk__in=written.values("person_id"))
             .order_by()
             .values_list("province_id", flat=True)
             .distinct()

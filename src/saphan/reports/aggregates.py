@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, F, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from saphan.reports.models import Measure, StatFact, StatProvince
@@ -33,134 +30,6 @@ def months_kept(today: dt.date | None = None) -> dt.date:
     back = int(getattr(settings, "SAPHAN_STATS_MONTHS", 36)) - 1
     year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
     return dt.date(year, month + 1, 1)
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """How one measure is grouped: where the person is reached from the rows of ``qs``,
-    which column is the category, which the month, and what is summed as amount."""
-
-    measure: str
-    qs: QuerySet[Any]
-    person: str = ""  # "" when qs is a Person queryset, else e.g. "person__"
-    category: str | None = None
-    month: str | None = None
-    amount: str | None = None
-    fixed_category: str = ""
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _rows(spec: _Spec, *, by_group: bool, by_subdistrict: bool) -> Iterator[StatFact]:
-    fields: dict[str, Any] = {"d": F(f"{spec.person}district_id")}
-    qs = spec.qs.order_by()
-    if by_subdistrict:
-        fields["s"] = F(f"{spec.person}current_subdistrict_id")
-        qs = qs.filter(**{f"{spec.person}current_subdistrict__isnull": False})
-    if by_group:
-        # A LEFT JOIN: people in no group come back with g = None and are skipped below.
-        fields["g"] = F(f"{spec.person}groups__group")
-    if spec.category and not by_subdistrict:
-        fields["c"] = F(spec.category)
-    if spec.month:
-        fields["m"] = TruncMonth(spec.month, output_field=DateField())
-    annotations: dict[str, Any] = {"n": Count("pk")}
-    if spec.amount:
-        annotations["a"] = Sum(spec.amount)
-    for row in qs.values(**fields).annotate(**annotations).order_by():
-        if by_group and not row["g"]:
-            continue
-        yield StatFact(
-            measure=spec.measure,
-            district_code=row["d"] or "",
-            subdistrict_code=row.get("s") or "",
-            group=row.get("g") or "",
-            category=row.get("c") or ("" if by_subdistrict else spec.fixed_category),
-            month=_as_date(row.get("m")),
-            count=row["n"],
-            amount=Decimal(row.get("a") or 0).quantize(Decimal("0.01")),
-        )
-
-
-def _merge_duplicates(facts: Iterable[StatFact]) -> list[StatFact]:
-    """Sum rows that landed on the same key (rights schemes share the subdistrict grain)."""
-    merged: dict[tuple[Any, ...], StatFact] = {}
-    for fact in facts:
-        key = (
-            fact.measure,
-            fact.district_code,
-            fact.subdistrict_code,
-            fact.group,
-            fact.category,
-            fact.month,
-        )
-        if key in merged:
-            merged[key].count += fact.count
-            merged[key].amount += fact.amount
-        else:
-            merged[key] = fact
-    return list(merged.values())
-
-
-def _specs(province_code: str, today: dt.date) -> Iterator[_Spec]:
-    from saphan.cases import choices as case_choices
-    from saphan.cases.models import Case, Referral, ServiceDelivery
-    from saphan.people.models import Person
-    from saphan.rights.eligibility import catalogue_on, rules_on
-    from saphan.rights.selectors import gap_queryset
-    from saphan.watch.models import LIVE_STATUSES, WatchFlag
-
-    people = Person.objects.current().filter(province_id=province_code)
-    since = months_kept(today)
-    flags = WatchFlag.objects.filter(person__in=people.values("pk"))
-    cases = Case.objects.filter(person__in=people.values("pk"))
-
-    yield _Spec(Measure.PEOPLE, people)
-    yield _Spec(Measure.REGISTERED, people.filter(created_at__date__gte=since), month="created_at")
-    yield _Spec(
-        Measure.WATCH_OPEN, flags.filter(status__in=LIVE_STATUSES), "person__", "rule__code"
-    )
-    yield _Spec(
-        Measure.FLAGS_RAISED,
-        flags.filter(raised_at__date__gte=since),
-        "person__",
-        "rule__code",
-        month="raised_at",
-    )
-    yield _Spec(
-        Measure.CASES_ACTIVE, cases.exclude(stage=case_choices.Stage.CLOSED), "person__", "stage"
-    )
-    yield _Spec(
-        Measure.CASES_OPENED, cases.filter(opened_on__gte=since), "person__", month="opened_on"
-    )
-    yield _Spec(
-        Measure.CASES_CLOSED,
-        cases.filter(stage=case_choices.Stage.CLOSED, closed_on__gte=since),
-        "person__",
-        "outcome",
-        month="closed_on",
-    )
-    yield _Spec(
-        Measure.SERVICES,
-        ServiceDelivery.objects.filter(case__in=cases.values("pk"), delivered_on__gte=since),
-        "case__person__",
-        month="delivered_on",
-        amount="cost",
-    )
-    referrals = Referral.objects.filter(case__in=cases.values("pk"), created_at__date__gte=since)
-    yield _Spec(Measure.REFERRALS_SENT, referrals, "case__person__", "status", month="created_at")
-    for rule in rules_on(catalogue_on(today)):
-        yield _Spec(
-            Measure.RIGHTS_GAP,
-            gap_queryset(rule, people),
-            category=None,
-            fixed_category=rule.code,
-            amount="monthly_amount",
-        )
 
 
 def _referral_turnaround(province_code: str, today: dt.date) -> list[StatFact]:
@@ -205,14 +74,11 @@ def _referral_turnaround(province_code: str, today: dt.date) -> list[StatFact]:
 
 def province_facts(province_code: str, today: dt.date | None = None) -> list[StatFact]:
     """Every statistic of one province, computed from the registry (not saved)."""
+    from saphan.reports.facts import computed_facts
+
     today = today or timezone.localdate()
-    facts: list[StatFact] = []
-    for spec in _specs(province_code, today):
-        facts.extend(_rows(spec, by_group=False, by_subdistrict=False))
-        facts.extend(_rows(spec, by_group=True, by_subdistrict=False))
-        facts.extend(_rows(spec, by_group=False, by_subdistrict=True))
+    facts = computed_facts(province_code, months_kept(today), today)
     facts.extend(_referral_turnaround(province_code, today))
-    facts = _merge_duplicates(facts)
     for fact in facts:
         fact.province_code = province_code
     return facts
