@@ -236,3 +236,14 @@ def test_dashboards_work_before_any_statistics_or_rules_exist(make_user: Any) ->
     assert "ยังไม่ได้คำนวณตัวเลข" in html  # "the figures have not been worked out yet"
     assert client.get("/reports/").status_code == 200
     assert client.get("/reports/provinces/55/pdf/").status_code == 200
+
+
+def test_map_of_one_group_per_province(analyst: Any) -> None:
+    response = _client(analyst).get(
+        "/reports/?indicator=people&group=older_person&part=map", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'id="national-map"' in response.content.decode()
+    response = _client(analyst).get(
+        "/reports/provinces/55/?indicator=rights_gap_baht&part=map", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'id="province-map"' in response.content.decode()

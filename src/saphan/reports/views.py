@@ -118,14 +118,17 @@ def national(request: HttpRequest) -> HttpResponse:
         indicator, group = _indicator(request), _group(request)
     except ValidationError as error:
         return _refused(request, error)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "map":
+        # The map alone: only the table of its indicator.
+        one = {indicator.measure: d.national_table(user=user, measure=indicator.measure)}
+        the_map = _national_map(user, indicator, group, one)
+        return render(request, "reports/_map.html", {"map": the_map, "credit": BOUNDARY_CREDIT})
     tables = _national_tables(user)
     codes = scope_codes(user)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return _national_export(request, tables, fmt)
     the_map = _national_map(user, indicator, group, tables)
-    if request.headers.get("HX-Request") and request.GET.get("part") == "map":
-        return render(request, "reports/_map.html", {"map": the_map, "credit": BOUNDARY_CREDIT})
     header, rows, totals = _side_by_side(tables)
     access_log_record(
         user=user,
@@ -228,12 +231,16 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
         indicator = _indicator(request)
     except ValidationError as error:
         return _refused(request, error, status=403)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "map":
+        # The map alone: the indicator's national table (for the linked province total)
+        # and the district table.
+        national = d.national_table(user=user, measure=indicator.measure)
+        the_map, _table = _district_map(user, code, indicator, national)
+        return render(request, "reports/_map.html", {"map": the_map, "credit": BOUNDARY_CREDIT})
     board = d.province_dashboard(user=user, province_code=code)
     the_map, district_table = _district_map(
         user, code, indicator, board.national[indicator.measure]
     )
-    if request.headers.get("HX-Request") and request.GET.get("part") == "map":
-        return render(request, "reports/_map.html", {"map": the_map, "credit": BOUNDARY_CREDIT})
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return _province_export(request, code, board, fmt)
