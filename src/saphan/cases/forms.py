@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saphan.cases import choices as c
+from saphan.core.forms import DateInput
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
 
@@ -18,7 +19,7 @@ def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Da
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

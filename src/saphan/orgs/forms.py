@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saphan.core.forms import DateInput
 from saphan.geo.models import Province
 from saphan.orgs.models import OrganisationKind, TrainingTopic
 
@@ -36,7 +37,7 @@ class TrainingForm(forms.Form):
         label=_("Date attended"),
         required=False,
         # The browser's date picker sends the Common Era; pages show the Buddhist Era.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     hours = forms.DecimalField(
         label=_("Hours"),
@@ -58,10 +59,10 @@ class CapacityPeriodForm(forms.Form):
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saphan.core.forms import DateInput
 from saphan.outcomes.choices import Decision, DisputeOutcome
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -19,7 +20,7 @@ def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Da
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

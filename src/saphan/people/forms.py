@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saphan.core.forms import DateInput
 from saphan.people import choices as c
 from saphan.people.consents import ConsentData
 from saphan.people.identity import DocumentType
@@ -156,7 +157,7 @@ class PersonForm(forms.Form):
     disability_card_expiry = forms.DateField(
         label=_("Disability card expiry"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     civil_status = forms.ChoiceField(
         label=_("Civil status"), required=False, choices=_BLANK + c.CivilStatus.choices
@@ -376,7 +377,7 @@ class ConsentForm(forms.Form):
     guardian_relationship = forms.CharField(
         label=_("Guardian's relationship"), required=False, max_length=100
     )
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     evidence = forms.FileField(
         label=_("Evidence (signed form, photo)"),
         required=False,

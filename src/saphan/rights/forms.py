@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saphan.core.forms import DateInput
 from saphan.rights.choices import RightStatus
 from saphan.rights.selectors import scheme_list
 
@@ -15,9 +16,7 @@ from saphan.rights.selectors import scheme_list
 class RightStatusForm(forms.Form):
     scheme = forms.ChoiceField(label=_("Scheme"))
     status = forms.ChoiceField(label=_("Status"), choices=RightStatus.choices)
-    status_on = forms.DateField(
-        label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    status_on = forms.DateField(label=_("Since"), widget=DateInput(), required=False)
     reason = forms.CharField(
         label=_("Reason (required for a refusal)"),
         required=False,
