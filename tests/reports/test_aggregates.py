@@ -100,3 +100,37 @@ def test_a_registry_write_marks_the_province_stale_and_queues_a_refresh(
         watch_evaluate_people(person_ids=[person.pk])
     assert StatProvince.objects.get(pk="55").stale_since is not None
     assert DBTaskResult.objects.filter(task_path__endswith="refresh_stale_stats").exists()
+
+
+def test_a_write_during_a_refresh_is_not_lost(registry: dict[str, Any], monkeypatch: Any) -> None:
+    """A write that lands while a province's figures are being computed leaves the
+    province stale again, so the next refresh picks it up."""
+    from saphan.reports import aggregates
+
+    real = aggregates.province_facts
+
+    def with_a_write_in_the_middle(code: str, today: Any = None) -> list[Any]:
+        facts = real(code, today)
+        stats_mark_stale(province_codes=[code])  # e.g. a person saved meanwhile
+        return facts
+
+    monkeypatch.setattr(aggregates, "province_facts", with_a_write_in_the_middle)
+    stats_mark_stale(province_codes=["55"])
+    stats_refresh()
+    assert StatProvince.objects.get(pk="55").stale_since is not None
+
+
+def test_a_failed_refresh_leaves_the_province_stale(
+    registry: dict[str, Any], monkeypatch: Any
+) -> None:
+    import pytest
+
+    from saphan.reports import aggregates
+
+    def broken(code: str, today: Any = None) -> list[Any]:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(aggregates, "province_facts", broken)
+    with pytest.raises(RuntimeError):
+        stats_refresh(province_codes=["55"])
+    assert StatProvince.objects.get(pk="55").stale_since is not None

@@ -113,26 +113,30 @@ def stats_refresh(
         if code not in known:
             continue
         began = time.perf_counter()
-        marked_at = timezone.now()
-        facts = province_facts(code, today)
-        with transaction.atomic():
-            StatFact.objects.filter(province_code=code).delete()
-            StatFact.objects.bulk_create(facts, batch_size=5000)
-            people = sum(
-                f.count
-                for f in facts
-                if f.measure == Measure.PEOPLE and not f.group and not f.subdistrict_code
+        # Claim the province first: a write while its figures are being computed finds
+        # it not stale, marks it again and queues another refresh, so no write is lost.
+        StatProvince.objects.update_or_create(province_code=code, defaults={"stale_since": None})
+        try:
+            facts = province_facts(code, today)
+            with transaction.atomic():
+                StatFact.objects.filter(province_code=code).delete()
+                StatFact.objects.bulk_create(facts, batch_size=5000)
+                people = sum(
+                    f.count
+                    for f in facts
+                    if f.measure == Measure.PEOPLE and not f.group and not f.subdistrict_code
+                )
+                StatProvince.objects.filter(province_code=code).update(
+                    refreshed_at=timezone.now(),
+                    refresh_seconds=time.perf_counter() - began,
+                    people=people,
+                )
+        except Exception:
+            # Figures not rebuilt: leave the province stale for the next run.
+            StatProvince.objects.filter(province_code=code, stale_since__isnull=True).update(
+                stale_since=timezone.now()
             )
-            state, _created = StatProvince.objects.select_for_update().get_or_create(
-                province_code=code
-            )
-            # A write after this refresh started leaves the province stale for the next run.
-            if state.stale_since is not None and state.stale_since <= marked_at:
-                state.stale_since = None
-            state.refreshed_at = timezone.now()
-            state.refresh_seconds = time.perf_counter() - began
-            state.people = people
-            state.save()
+            raise
         total += len(facts)
     return RefreshResult(provinces=codes, facts=total, seconds=time.perf_counter() - started)
 
