@@ -49,3 +49,20 @@ def test_an_export_larger_than_allowed_is_refused(
     assert response.status_code == 400
     assert 'id="export-refused"' in response.content.decode()
     assert not AccessLog.objects.filter(user=coordinator_nan, action="export").exists()
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(
+    registry: dict[str, Any], coordinator_nan: Any
+) -> None:
+    from saphan.people.models import Person
+
+    flag = WatchFlag.objects.filter(province_id="55", status="open").select_related("person")
+    person = flag.first().person  # type: ignore[union-attr]
+    Person.objects.filter(pk=person.pk).update(title="", given_name='=HYPERLINK("http://x","y")')
+    client = _client(coordinator_nan)
+    csv_text = client.get("/watch/?province=55&format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+    book = load_workbook(io.BytesIO(client.get("/watch/?province=55&format=xlsx").content))
+    cells = [c for row in book.worksheets[0].iter_rows() for c in row]
+    named = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert named and all(c.data_type == "s" for c in named)

@@ -7,6 +7,7 @@ import io
 
 import xlsxwriter
 
+from saphan.core import spreadsheets
 from saphan.intake.models import ImportJob
 
 HEADERS = (
@@ -21,7 +22,7 @@ HEADERS = (
 
 def issues_xlsx(job: ImportJob) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
     sheet = book.add_worksheet("problems")
     bold = book.add_format({"bold": True, "bg_color": "#eeeeee"})
     # Values are written as text: a cell that looks like a formula must stay inert.

@@ -9,7 +9,6 @@ No table holds anything about a person who is helped: only staff and counts.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from saphan.core import spreadsheets
 from saphan.core.thaidate import format_date
 from saphan.orgs.capacity import CapacityReport, FollowUpRow, ReferralMeasures
 from saphan.outcomes.charts import pct_text
@@ -231,7 +231,7 @@ def capacity_tables(report: CapacityReport) -> dict[str, Table]:
 
 def table_xlsx(table: Table) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
     sheet = book.add_worksheet(table.slug[:31])
     bold = book.add_format({"bold": True, "bg_color": "#eeeeee", "text_wrap": True})
     formats = {
@@ -262,9 +262,6 @@ def table_xlsx(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_value(value: Any, kind: str) -> str:
     if value is None:
         return ""
@@ -274,17 +271,15 @@ def _csv_value(value: Any, kind: str) -> str:
         return "1" if value else "0"
     if kind in (PCT, DAYS):
         return f"{float(value):.4f}" if kind == PCT else f"{float(value):.1f}"
-    text = str(value)
-    if kind == TEXT and text.startswith(_FORMULA_START):
-        return "'" + text  # keep spreadsheet programs from running it as a formula
-    return text
+    return str(value)  # text is made inert by spreadsheets.csv_bytes
 
 
 def table_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read Thai correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c.label) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(
+        [str(c.label) for c in table.columns],
+        (
+            [_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
+            for row in table.rows
+        ),
+    )

@@ -6,7 +6,6 @@ number behind them.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from saphan.audit.models import AccessAction
 from saphan.audit.services import access_log_record
+from saphan.core import spreadsheets
 from saphan.reports.selectors import SUPPRESSION_NOTE, TOTAL, Cell, Table
 
 
@@ -65,19 +65,14 @@ def table_sheet(table: Table, *, name: str, row_header: str, kind: str = "count"
 
 def csv_bytes(sheet: Sheet) -> bytes:
     _name, header, rows = sheet
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # UTF-8 with BOM: Excel on Thai Windows opens it with the Thai letters intact.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(header, rows)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet], *, title: str) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
     bold = book.add_format({"bold": True})
     note = book.add_format({"italic": True, "font_color": "#5b6b73"})
     used: set[str] = set()
@@ -144,9 +139,7 @@ def open_data_csv(province_codes: list[str]) -> bytes:
     suppressed for everyone (no viewer is exempt, whoever downloads it)."""
     from saphan.reports.dashboards import COLUMNS, national_table
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["measure", "province_code", "province", "breakdown", "value", "note"])
+    rows: list[list[Any]] = []
     for measure in COLUMNS:
         table = national_table(user=None, measure=measure, provinces=province_codes)
         for code, label in table.rows:
@@ -155,5 +148,6 @@ def open_data_csv(province_codes: list[str]) -> bytes:
             for col, cell in cells:
                 value = cell.display if cell.suppressed else cell.count
                 note = "suppressed" if cell.suppressed else ""
-                writer.writerow([measure, code, label, col, value, note])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+                rows.append([measure, code, label, col, value, note])
+    header = ["measure", "province_code", "province", "breakdown", "value", "note"]
+    return spreadsheets.csv_bytes(header, rows)
